@@ -1,0 +1,264 @@
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
+import {
+  ComponentDialog, DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog,
+  type DialogContext, type DialogState, type DialogTurnResult, type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { CountryDialog } from './countryDialog';
+import { COUNTRY_DIALOG, LANGUAGE_DIALOG, MAIN_DIALOG, MAIN_FLOW, WAIT_PROMPT } from './dialogIds';
+import { LanguageDialog } from './languageDialog';
+import { clarifyList, followUps, mainMenu } from './render';
+import { languageOf, profileOf } from './turnProfile';
+import type { DialogDeps, Intent } from './ports';
+
+/** What the user's message asks for, once understood. */
+export type Action =
+  | { kind: 'menu' }
+  | { kind: 'topic'; topic: string; intent: Intent }
+  | { kind: 'more'; topic: string }
+  | { kind: 'clarify'; topics: string[] }
+  | { kind: 'fallback' }
+  | { kind: 'help' }
+  | { kind: 'handoff'; priority: 'urgent' | 'high' | 'normal'; reason: string }
+  | { kind: 'emergency' }
+  | { kind: 'emergencyCard' }
+  | { kind: 'language' }
+  | { kind: 'languageChanged' }
+  | { kind: 'country' }
+  | { kind: 'countrySaved' }
+  | { kind: 'media' }
+  | { kind: 'none' };
+
+const CLARIFY_MIN_SCORE = 1.5;
+const FALLBACKS_BEFORE_HANDOFF = 3;
+
+/**
+ * The conversation, as the script reads: understand the message, act on it (asking the country first when the
+ * answer needs it), wait for the next message, and again. Global interruptions (an emergency, MENU, AGENT,
+ * HELP, LANGUAGE, COUNTRY, or a question typed instead of answering a list) are handled in `onContinueDialog`.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(MAIN_DIALOG);
+    for (const k of ['translator', 'knowledge', 'reporter', 'handoff'] as const) if (!deps?.[k]) throw new Error(`MainDialog: ${k} is required`);
+    this.addDialog(new WaterfallDialog(MAIN_FLOW, [this.understandStep.bind(this), this.actStep.bind(this), this.waitStep.bind(this), this.loopStep.bind(this)]));
+    this.addDialog(new TextPrompt(WAIT_PROMPT));
+    this.addDialog(new LanguageDialog(deps));
+    this.addDialog(new CountryDialog(deps));
+    this.initialDialogId = MAIN_FLOW;
+  }
+
+  /** Runs the dialog for one turn (the core-bot pattern: a DialogSet per turn over the state accessor). */
+  async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+    const set = new DialogSet(dialogState);
+    set.add(this);
+    const dc = await set.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const active = innerDc.activeDialog?.id;
+    if (active && active !== MAIN_FLOW) {
+      const text = innerDc.context.activity.text ?? '';
+      if (this.interrupts(innerDc, text)) {
+        await innerDc.cancelAllDialogs();
+        return innerDc.beginDialog(MAIN_FLOW, { text });
+      }
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  /** While a language or country list waits for an answer, is this message something else? */
+  private interrupts(dc: DialogContext, text: string): boolean {
+    const { knowledge: k } = this.deps;
+    const lng = languageOf(dc.context);
+    const inner = dc.child?.activeDialog?.id ?? dc.activeDialog?.id;
+    const stack = JSON.stringify(dc.stack.map((s) => s.id));
+    if (stack.includes(COUNTRY_DIALOG) && k.parseCountry(text, lng)) return false;
+    if (stack.includes(LANGUAGE_DIALOG) && k.parseLanguage(text)) return false;
+    if (k.isEmergency(text)) return true;
+    const cmd = k.command(text);
+    if (cmd && ['menu', 'counsellor', 'help', 'language', 'country', 'back'].includes(cmd)) return !(cmd === 'language' && stack.includes(LANGUAGE_DIALOG)) && !!inner;
+    return k.classify(text, lng).confident;
+  }
+
+  private async understandStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const p = profileOf(context);
+    const text = ((step.options as { text?: string })?.text ?? context.activity.text ?? '').trim();
+    if (!p.onboarded) {
+      await this.welcome(context);
+      p.onboarded = true;
+    }
+    const action = this.understand(context, text);
+    if (action.kind === 'emergency') {
+      await this.emergency(context);
+      if (!p.country) {
+        p.emergencyCountryPending = true;
+        return step.beginDialog(COUNTRY_DIALOG, { promptKey: 'emergency.askCountry', then: { kind: 'emergencyCard' } });
+      }
+      return step.next({ kind: 'none' });
+    }
+    if (action.kind === 'language') return step.beginDialog(LANGUAGE_DIALOG);
+    if (action.kind === 'country') return step.beginDialog(COUNTRY_DIALOG);
+    if (action.kind === 'topic' && this.deps.knowledge.needsCountry(action.topic) && !p.country) {
+      return step.beginDialog(COUNTRY_DIALOG, { then: action });
+    }
+    return step.next(action);
+  }
+
+  private async actStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    await this.act(step.context, (step.result ?? { kind: 'none' }) as Action);
+    return step.next();
+  }
+
+  private async waitStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt(WAIT_PROMPT, {});
+  }
+
+  private async loopStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.replaceDialog(MAIN_FLOW, { text: step.result as string });
+  }
+
+  /** Turns a message into an action: emergency first, then commands, list numbers, greetings, free text. */
+  understand(context: TurnContext, text: string): Action {
+    const { knowledge: k } = this.deps;
+    const p = profileOf(context);
+    const lng = languageOf(context);
+    if (!text) return context.activity.attachments?.length ? { kind: 'media' } : { kind: 'menu' };
+    if (k.isEmergency(text)) return { kind: 'emergency' };
+    const cmd = k.command(text);
+    if (cmd === 'menu') return { kind: 'menu' };
+    if (cmd === 'language') return { kind: 'language' };
+    if (cmd === 'country') return { kind: 'country' };
+    if (cmd === 'help') return { kind: 'help' };
+    if (cmd === 'counsellor') return { kind: 'handoff', priority: 'normal', reason: 'asked for a person' };
+    if (cmd === 'more' && p.lastTopic) return { kind: 'more', topic: p.lastTopic };
+    if (cmd === 'back') return p.lastTopic ? { kind: 'topic', topic: p.lastTopic, intent: 'topic' } : { kind: 'menu' };
+    if (cmd === 'yes' && p.choices?.some((c) => c.startsWith('handoff:'))) {
+      const h = p.choices.find((c) => c.startsWith('handoff:'))!;
+      return { kind: 'handoff', priority: h.split(':')[1] as 'high' | 'normal', reason: `accepted the offer after ${p.lastTopic ?? 'a topic'}` };
+    }
+    const num = text.replace(/[.)\s]/g, '');
+    if (/^\d{1,2}$/.test(num)) {
+      if (num === '0') return { kind: 'menu' };
+      const choice = (p.choices ?? k.menuTopics())[+num - 1];
+      if (!choice) return { kind: 'menu' };
+      if (choice.startsWith('more:')) return { kind: 'more', topic: choice.slice(5) };
+      if (choice.startsWith('handoff:')) return { kind: 'handoff', priority: choice.split(':')[1] as 'high' | 'normal', reason: `chose a person after ${p.lastTopic ?? 'the menu'}` };
+      return this.topicAction(choice, 'topic');
+    }
+    if (k.isGreeting(text)) return { kind: 'menu' };
+    const c = k.classify(text, lng);
+    const top = c.ranked[0];
+    if (top && (c.confident || top.score >= CLARIFY_MIN_SCORE * 2)) return this.topicAction(top.topic, 'search');
+    if (top && top.score >= CLARIFY_MIN_SCORE) return { kind: 'clarify', topics: c.ranked.slice(0, 3).map((r) => r.topic) };
+    return { kind: 'fallback' };
+  }
+
+  private topicAction(topic: string, intent: Intent): Action {
+    if (topic === 'help.emergency') return { kind: 'emergency' };
+    if (topic === 'help.counsellor') return { kind: 'handoff', priority: 'normal', reason: 'asked for a person' };
+    return { kind: 'topic', topic, intent };
+  }
+
+  private async say(context: TurnContext, text: string): Promise<void> {
+    if (text) await context.sendActivity({ type: 'message', text });
+  }
+
+  private async welcome(context: TurnContext): Promise<void> {
+    const { translator: t, discreet } = this.deps;
+    const lng = languageOf(context);
+    const days = (context.turnState.get('retentionDays') as number | undefined) ?? 90;
+    const parts = [t.t(lng, discreet ? 'welcome.discreet' : 'welcome.first'), t.t(lng, 'welcome.notice', { days })];
+    if (discreet) parts.push(t.t(lng, 'welcome.discreetTip'));
+    await this.say(context, parts.join('\n'));
+  }
+
+  private async emergency(context: TurnContext): Promise<void> {
+    const { translator: t, knowledge: k, reporter, handoff } = this.deps;
+    const p = profileOf(context);
+    const lng = languageOf(context);
+    const lines = [t.t(lng, 'emergency.intro'), p.country ? k.countryCard(lng, p.country) : t.t(lng, 'card.other')];
+    await this.say(context, lines.join('\n'));
+    const { notice } = await handoff.request(context, { priority: 'urgent', reason: 'emergency', awaitingCountry: !p.country });
+    await this.say(context, [t.t(lng, 'emergency.handoff'), ...notice].join('\n'));
+    p.lastTopic = 'help.emergency';
+    reporter.report(context, { topic: 'help.emergency', intent: 'emergency', escalated: true });
+  }
+
+  /** Performs an action: the replies, the remembered choices, and what the turn log says. */
+  async act(context: TurnContext, action: Action): Promise<void> {
+    const { translator: t, knowledge: k, reporter, handoff, discreet } = this.deps;
+    const p = profileOf(context);
+    const lng = languageOf(context);
+    const channel = context.activity.channelId;
+    if (action.kind !== 'fallback' && action.kind !== 'none') p.misunderstood = 0;
+    switch (action.kind) {
+      case 'none':
+        return;
+      case 'menu': {
+        const m = mainMenu(t, k, lng, discreet);
+        p.choices = m.choices;
+        await this.say(context, m.text);
+        return reporter.report(context, { intent: 'menu', topic: null });
+      }
+      case 'topic':
+      case 'more': {
+        const topic = k.topic(lng, action.topic);
+        const full = action.kind === 'more' || channel !== 'sms';
+        await this.say(context, full ? topic.whatsapp : topic.sms);
+        if (k.needsCountry(action.topic) && p.country) await this.say(context, k.countryCard(lng, p.country));
+        const f = followUps(t, k, lng, action.topic, action.kind === 'more' ? 'whatsapp' : channel);
+        p.choices = f.choices;
+        p.lastTopic = action.topic;
+        await this.say(context, f.text);
+        return reporter.report(context, { intent: action.kind === 'more' ? 'topic' : action.intent, topic: action.topic });
+      }
+      case 'clarify': {
+        const c = clarifyList(t, k, lng, action.topics);
+        p.choices = c.choices;
+        await this.say(context, c.text);
+        return reporter.report(context, { intent: 'clarify', topic: null });
+      }
+      case 'fallback': {
+        p.misunderstood = (p.misunderstood ?? 0) + 1;
+        if (p.misunderstood >= FALLBACKS_BEFORE_HANDOFF) {
+          p.misunderstood = 0;
+          return this.act(context, { kind: 'handoff', priority: 'normal', reason: 'repeated misunderstanding' });
+        }
+        await this.say(context, t.t(lng, 'fallback.text'));
+        return reporter.report(context, { intent: 'fallback', topic: null });
+      }
+      case 'media':
+        await this.say(context, t.t(lng, 'media.unsupported'));
+        return reporter.report(context, { intent: 'fallback', topic: null });
+      case 'help':
+        await this.say(context, t.t(lng, 'optout.help'));
+        return reporter.report(context, { intent: 'command', topic: null });
+      case 'handoff': {
+        const { notice } = await handoff.request(context, { priority: action.priority, reason: action.reason });
+        p.choices = undefined;
+        p.lastTopic = 'help.counsellor';
+        await this.say(context, notice.join('\n'));
+        return reporter.report(context, { intent: 'handoff', topic: 'help.counsellor', escalated: true });
+      }
+      case 'emergency':
+        return this.emergency(context);
+      case 'emergencyCard':
+        p.emergencyCountryPending = false;
+        await this.say(context, k.countryCard(lng, p.country ?? 'OTHER'));
+        return reporter.report(context, { intent: 'emergency', topic: 'help.emergency', escalated: true });
+      case 'languageChanged': {
+        await this.say(context, t.t(lng, 'language.changed'));
+        return this.act(context, { kind: 'menu' });
+      }
+      case 'countrySaved':
+        await this.say(context, t.t(lng, 'country.saved'));
+        return reporter.report(context, { intent: 'command', topic: null });
+      case 'language':
+      case 'country':
+        return;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+// ESM-only packages (lowdb, steno, franc and its n-gram helpers) are transformed to CommonJS for jest;
+// at run time Node 20's require(esm) loads them untransformed.
+const esm = ['lowdb', 'steno', 'franc', 'trigram-utils', 'n-gram', 'collapse-white-space'];
+module.exports = {
+  testEnvironment: 'node',
+  maxWorkers: 2,
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: 30000,
+};

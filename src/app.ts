@@ -1,0 +1,170 @@
+import http from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import { franc } from 'franc';
+import type { Config } from './config/config';
+import { createLogger, type Logger } from './logging/logger';
+import { resolveSecrets } from './privacy/secrets';
+import { Pseudonymizer } from './privacy/pseudonym';
+import { Cipher, parseKeyRing } from './privacy/cipher';
+import { Eraser } from './privacy/eraser';
+import { LowdbConversationStore } from './storage/lowdbConversationStore';
+import type { ConversationStore } from './domain/conversationStore';
+import { loadContent, projectRoot } from './knowledge/loadContent';
+import { CountryCards } from './knowledge/countryCards';
+import { KnowledgeBase } from './knowledge/knowledgeBase';
+import { LanguageDetector } from './knowledge/languageDetector';
+import { detectorTexts } from './knowledge/detectorTexts';
+import { I18nTranslator } from './bot/translator';
+import { SafetyBot } from './bot/safetyBot';
+import { installTurnErrorHandler } from './bot/turnError';
+import { TwilioAdapter } from './channels/twilio/twilioAdapter';
+import { TurnWorker, outboxCollector } from './channels/twilio/turnWorker';
+import { OutboundSender } from './channels/twilio/outboundSender';
+import { DryRunMessagesApi } from './channels/twilio/dryRunMessagesApi';
+import { TwilioMessagesApi, createTwilioClient } from './channels/twilio/twilioMessagesApi';
+import type { MessagesApi } from './channels/twilio/messagesApi';
+import { HandoffService } from './handoff/handoffService';
+import { twilioRoutes } from './http/twilioRoutes';
+import { devRoutes } from './http/devRoutes';
+import { errorHandler } from './http/errorHandler';
+
+export interface AppDeps {
+  /** JSON log destination (tests capture it); stdout by default */
+  logDestination?: { write(s: string): void };
+  now?: () => number;
+}
+
+export interface App {
+  app: express.Express;
+  /** Listens (port 0 for a free port); PUBLIC_URL defaults to http://localhost:<port>. */
+  listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
+  /** Stops accepting, finishes turns in flight, leaves the outbox consistent. */
+  close(): Promise<void>;
+  logger: Logger;
+  store: ConversationStore;
+  worker: TurnWorker;
+  sender: OutboundSender;
+  handoff: HandoffService;
+  dryRun?: DryRunMessagesApi;
+  /** the token webhooks are signed with (the Twilio auth token, or the generated dry-run token) */
+  authToken: string;
+  publicUrl(): string;
+}
+
+/** The composition root: the only place that creates infrastructure and wires it together. */
+export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
+  const now = deps.now ?? Date.now;
+  const logger = createLogger(config.log, deps.logDestination as never);
+  const secrets = resolveSecrets({
+    dataDir: config.dataDir, pseudonymKey: config.pseudonymKey, dataEncryptionKey: config.dataEncryptionKey, production: config.env === 'production',
+  });
+  for (const key of secrets.generated.filter((k) => k !== 'devAuthToken')) {
+    logger.warn({ key, dataDir: config.dataDir }, `WARNING: ${key} was generated and stored in DATA_DIR/secrets.json. Set it in the environment for any real deployment; without it the data cannot be read.`);
+  }
+  const pseudonyms = new Pseudonymizer(secrets.pseudonymKey);
+  const cipher = new Cipher(parseKeyRing(secrets.dataEncryptionKey));
+  const store: ConversationStore = await LowdbConversationStore.open({ dataDir: path.join(config.dataDir, 'store'), sealer: cipher, now });
+
+  const root = projectRoot();
+  const content = loadContent(path.join(root, 'locales'));
+  const fatal = content.problems.filter((p) => p.severity === 'error' && (p.language === 'en' || content.languages.includes(p.language as never)));
+  if (!content.languages.includes('en')) throw new Error('Content is invalid: locales/en is incomplete');
+  if (fatal.length) throw new Error(`Content is invalid (run npm run content:check):\n${fatal.map((p) => `  ${p.language}/${p.file}: ${p.message}`).join('\n')}`);
+  const translator = new I18nTranslator(content);
+  const cards = new CountryCards(path.join(root, 'src', 'knowledge', 'countries.json'));
+  const knowledge = new KnowledgeBase(content, translator, cards);
+  const detector = new LanguageDetector(detectorTexts(content), franc);
+
+  let dryRun: DryRunMessagesApi | undefined;
+  let api: MessagesApi;
+  if (config.dryRun) {
+    dryRun = new DryRunMessagesApi();
+    api = dryRun;
+    logger.warn('dry-run mode: no Twilio credentials, replies are recorded (see /simulator and npm run chat), not sent');
+  } else {
+    api = new TwilioMessagesApi(createTwilioClient({ accountSid: config.twilio.accountSid!, authToken: config.twilio.authToken!, apiBaseUrl: config.twilio.apiBaseUrl }));
+  }
+  const authToken = config.twilio.authToken ?? secrets.devAuthToken;
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+
+  const handoff = new HandoffService(store, now);
+  const sender = new OutboundSender({
+    store, api, logger, now,
+    from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber },
+    statusCallbackUrl: (conv, token) => (config.dryRun ? undefined : `${publicUrl}/twilio/status?c=${conv}&t=${token}`),
+  });
+  handoff.setNotifier((doc, key, origin) => {
+    outboxCollector(doc, now, origin).add({ body: translator.t(doc.locale ?? 'en', key), origin: origin === 'counsellor' ? 'system' : origin as 'system' });
+  });
+  handoff.on('event', (e) => {
+    logger.info({ msg: e.name, conversation: e.conversationId, from: undefined, status: e.to, state: e.state, priority: e.priority, counsellor: e.counsellorId });
+    sender.kick(e.conversationId);
+  });
+  const eraser = new Eraser({ store, api, translator, logger, from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber } });
+
+  const adapter = new TwilioAdapter();
+  const bot = new SafetyBot({
+    translator, knowledge, detector, handoff, logger, officeHours: config.officeHours, handoffWaitMinutes: config.handoffWaitMinutes,
+    retentionDays: config.retentionDays, discreet: config.discreetMode, now, erase: (id, lng) => eraser.erase(id, lng).then(() => undefined),
+  });
+  installTurnErrorHandler(adapter, translator, logger);
+  const worker = new TurnWorker({ store, adapter, logic: (ctx) => bot.runTurn(ctx), sender, logger, concurrency: config.turnConcurrency, now });
+
+  let accepting = true;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet());
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: accepting ? 'ok' : 'stopping' });
+  });
+  app.use(twilioRoutes({
+    store, pseudonyms, logger, authToken: () => authToken, publicUrl: () => publicUrl, maxBodyBytes: config.maxBodyBytes, now,
+    onAccepted: (id) => worker.schedule(id),
+    onStatus: (id, token, cb) => sender.recordStatus(id, token, cb),
+    isAccepting: () => accepting,
+  }));
+  if (dryRun && config.env !== 'production') app.use(devRoutes({ dryRun, authToken: () => authToken, publicUrl: () => publicUrl }));
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+  app.use(errorHandler(logger));
+
+  // finish turns and sends a crash interrupted
+  const pending = await store.listPending();
+  for (const id of pending) {
+    worker.schedule(id);
+    sender.kick(id);
+  }
+  if (pending.length) logger.info({ conversations: pending.length }, 'resuming unfinished work');
+
+  let server: http.Server | undefined;
+  return {
+    app, logger, store, worker, sender, handoff, dryRun, authToken,
+    publicUrl: () => publicUrl,
+    async listen(port = config.port, host?: string) {
+      server = http.createServer(app);
+      server.keepAliveTimeout = 5000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, host, () => resolve());
+      });
+      const actual = (server.address() as { port: number }).port;
+      if (!config.publicUrl) publicUrl = `http://localhost:${actual}`;
+      logger.info({ port: actual, dryRun: config.dryRun }, 'listening');
+      return { port: actual, url: `http://127.0.0.1:${actual}` };
+    },
+    async close() {
+      accepting = false;
+      const closing = server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve();
+      server?.closeIdleConnections?.();
+      await worker.close();
+      await sender.close();
+      await store.close();
+      setTimeout(() => server?.closeAllConnections?.(), 2000).unref();
+      await closing;
+    },
+  };
+}

@@ -1,0 +1,229 @@
+import { ActivityHandler, ConversationState, type Activity, type TurnContext } from 'botbuilder-core';
+import { EventFactory } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import { MainDialog } from '../../dialogs/mainDialog';
+import { PROFILE_PROPERTY, DIALOG_STATE_PROPERTY, type Profile } from '../../dialogs/profile';
+import { PROFILE } from '../../dialogs/turnProfile';
+import type { HandoffRequester, Knowledge, Reporter, TurnReport, Translator } from '../../dialogs/ports';
+import type { ConversationDoc, Priority } from '../domain/conversation';
+import type { HandoffEvent, HandoffService } from '../handoff/handoffService';
+import type { LanguageDetector } from '../knowledge/languageDetector';
+import { isOpen, nextOpening, type OfficeHours } from '../config/officeHours';
+import { DocumentStorage } from '../storage/documentStorage';
+import type { Logger } from '../logging/logger';
+import { AFTER_COMMIT, CONVERSATION, TURN_REPORT, type AfterCommit } from './turnKeys';
+
+
+export interface SafetyBotDeps {
+  translator: Translator;
+  knowledge: Knowledge;
+  detector: LanguageDetector;
+  handoff: HandoffService;
+  logger: Logger;
+  officeHours: OfficeHours;
+  handoffWaitMinutes: number;
+  retentionDays: number;
+  discreet: boolean;
+  /** erases the conversation everywhere; runs after the turn commits */
+  erase: (conversationId: string, language: string) => Promise<void>;
+  onUserMessage?: (doc: ConversationDoc) => void;
+  now?: () => number;
+}
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/**
+ * The turn pipeline, in order: opt-out and erase commands (they work in every state), the language, the handoff
+ * gate (the bot says nothing while a person owns or is about to own the conversation), then the root dialog.
+ * Writes exactly one turn log line per inbound message.
+ */
+export class SafetyBot extends ActivityHandler {
+  private readonly dialog: MainDialog;
+  private readonly now: () => number;
+
+  constructor(private readonly d: SafetyBotDeps) {
+    super();
+    for (const k of ['translator', 'knowledge', 'detector', 'handoff', 'logger', 'erase'] as const) if (!d[k]) throw new Error(`SafetyBot: ${k} is required`);
+    this.now = d.now ?? Date.now;
+    const reporter: Reporter = {
+      report: (context, r) => Object.assign(context.turnState.get(TURN_REPORT) as TurnReport, r),
+    };
+    const requester: HandoffRequester = {
+      request: async (context, h) => {
+        const init = EventFactory.createHandoffInitiation(context, { priority: h.priority, reason: h.reason, awaitingCountry: !!h.awaitingCountry }, { activities: [] });
+        await context.sendActivity(init);
+        return { notice: this.handoffNotice(context) };
+      },
+    };
+    this.dialog = new MainDialog({ translator: d.translator, knowledge: d.knowledge, reporter, handoff: requester, discreet: d.discreet });
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+  }
+
+  /** Runs one turn with its turn log line. */
+  async runTurn(context: TurnContext): Promise<void> {
+    const started = this.now();
+    const report: TurnReport = { topic: null, intent: 'fallback', escalated: false };
+    context.turnState.set(TURN_REPORT, report);
+    let failed = false;
+    try {
+      await this.run(context);
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      this.d.logger.info({
+        msg: 'turn', channel: context.activity.channelId, language: context.activity.locale ?? 'en', topic: report.topic, intent: report.intent,
+        escalated: report.escalated, conversation: context.activity.conversation?.id, ms: this.now() - started, ...(failed ? { failed: true } : {}),
+      });
+    }
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const doc = context.turnState.get(CONVERSATION) as ConversationDoc;
+    if (!doc) throw new Error('SafetyBot: no conversation in the turn');
+    const afterCommit = (context.turnState.get(AFTER_COMMIT) as AfterCommit | undefined) ?? [];
+    // handoff.initiate events from the dialogs become a status change on the conversation, never a message
+    context.onSendActivities(async (ctx, activities, next) => {
+      for (const a of activities) {
+        if (a.type === 'event' && a.name === 'handoff.initiate') {
+          const v = a.value as { priority: Priority; reason: string };
+          this.queue(ctx, doc, v.priority, v.reason);
+        }
+      }
+      const rest = activities.filter((a) => !(a.type === 'event' && a.name === 'handoff.initiate'));
+      if (rest.length === activities.length) return next();
+      return rest.length ? ctx.sendActivities(rest) : [];
+    });
+    const state = new ConversationState(new DocumentStorage(doc.state));
+    const profileAccessor = state.createProperty<Profile>(PROFILE_PROPERTY);
+    const dialogState = state.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
+    const profile = await profileAccessor.get(context, {});
+    context.turnState.set(PROFILE, profile);
+    context.turnState.set('retentionDays', this.d.retentionDays);
+    const report = context.turnState.get(TURN_REPORT) as TurnReport;
+    const text = (context.activity.text ?? '').trim();
+    const k = this.d.knowledge;
+    const cmd = k.command(text);
+
+    this.updateLanguage(context, profile, text);
+    const lng = profile.language ?? 'en';
+    const say = (key: string, extra: Partial<Activity['channelData']> = {}, vars?: Record<string, string | number>) =>
+      context.sendActivity({ type: 'message', text: this.d.translator.t(lng, key, vars), channelData: { origin: 'system', ...extra } });
+
+    // 1. opt-out: STOP confirms once, then nothing until START
+    if (cmd === 'stop') {
+      const already = doc.stopped;
+      doc.stopped = true;
+      if (!already) await say('optout.stopped', { evenIfStopped: true });
+      Object.assign(report, { intent: 'command', topic: null });
+      return this.save(context, state, profileAccessor, profile, doc);
+    }
+    if (doc.stopped) {
+      if (cmd === 'start') {
+        doc.stopped = false;
+        await say('optout.started');
+      }
+      Object.assign(report, { intent: 'command', topic: null });
+      return this.save(context, state, profileAccessor, profile, doc);
+    }
+    // 2. erase: DELETE -> confirm -> every trace removed
+    if (profile.pendingErase) {
+      profile.pendingErase = false;
+      Object.assign(report, { intent: 'command', topic: null });
+      if (cmd === 'yes') {
+        afterCommit.push(() => this.d.erase(doc.id, lng));
+        return this.save(context, state, profileAccessor, profile, doc);
+      }
+      if (cmd === 'no') {
+        await say('erase.cancelled');
+        return this.save(context, state, profileAccessor, profile, doc);
+      }
+    }
+    if (cmd === 'delete') {
+      profile.pendingErase = true;
+      await say('erase.confirm', { evenIfStopped: false });
+      Object.assign(report, { intent: 'command', topic: null });
+      return this.save(context, state, profileAccessor, profile, doc);
+    }
+    // 3. the handoff gate
+    const status = doc.handoff.status;
+    if (status === 'queued' || status === 'with_counsellor') {
+      this.d.onUserMessage?.(doc);
+      Object.assign(report, { intent: 'handoff', topic: null, escalated: true });
+      if (k.isEmergency(text)) this.queue(context, doc, 'urgent', 'emergency while waiting');
+      if (status === 'queued') {
+        if (doc.handoff.pendingMenuConfirm) {
+          doc.handoff.pendingMenuConfirm = false;
+          if (cmd === 'yes') {
+            this.d.handoff.leaveQueueInTurn(doc).forEach((e) => afterCommit.push(() => this.d.handoff.publish([e])));
+            await say('handoff.left');
+            await this.runDialog(context, dialogState, '0');
+            return this.save(context, state, profileAccessor, profile, doc);
+          }
+          if (cmd === 'no') await say('handoff.stayed');
+          return this.save(context, state, profileAccessor, profile, doc);
+        }
+        if (cmd === 'menu') {
+          doc.handoff.pendingMenuConfirm = true;
+          await say('handoff.menuConfirm');
+          return this.save(context, state, profileAccessor, profile, doc);
+        }
+        if (profile.emergencyCountryPending && k.parseCountry(text, lng)) {
+          await this.runDialog(context, dialogState);
+          return this.save(context, state, profileAccessor, profile, doc);
+        }
+      }
+      return this.save(context, state, profileAccessor, profile, doc);
+    }
+    if (profile.emergencyCountryPending) profile.emergencyCountryPending = false;
+    // 4. the conversation itself
+    await this.runDialog(context, dialogState);
+    return this.save(context, state, profileAccessor, profile, doc);
+  }
+
+  private async runDialog(context: TurnContext, dialogState: ReturnType<ConversationState['createProperty']>, text?: string): Promise<void> {
+    if (text !== undefined) context.activity.text = text;
+    await this.dialog.run(context, dialogState as never);
+  }
+
+  private queue(context: TurnContext, doc: ConversationDoc, priority: Priority, reason: string): void {
+    const events: HandoffEvent[] = this.d.handoff.queueInTurn(doc, { priority, reason });
+    const after = context.turnState.get(AFTER_COMMIT) as AfterCommit | undefined;
+    if (events.length) after?.push(() => this.d.handoff.publish(events));
+  }
+
+  private async save(context: TurnContext, state: ConversationState, accessor: ReturnType<ConversationState['createProperty']>, profile: Profile, doc: ConversationDoc): Promise<void> {
+    await accessor.set(context, profile);
+    await state.saveChanges(context);
+    if (profile.language) doc.locale = profile.language;
+    if (profile.country) doc.country = profile.country;
+    const report = context.turnState.get(TURN_REPORT) as TurnReport;
+    if (report.topic && !doc.topicsRead.includes(report.topic)) doc.topicsRead.push(report.topic);
+  }
+
+  /** Detect on the first message and when the user clearly switches; short messages keep the saved language. */
+  private updateLanguage(context: TurnContext, profile: Profile, text: string): void {
+    const detected = text ? this.d.detector.detect(text) : undefined;
+    if (detected && (!profile.language || (detected.confident && detected.language !== profile.language))) profile.language = detected.language;
+    profile.language ??= 'en';
+    context.activity.locale = profile.language;
+  }
+
+  private handoffNotice(context: TurnContext): string[] {
+    const t = this.d.translator;
+    const lng = context.activity.locale ?? 'en';
+    const now = new Date(this.now());
+    const lines = [t.t(lng, 'handoff.queued', { wait: this.d.handoffWaitMinutes })];
+    if (isOpen(this.d.officeHours, now)) lines.push(t.t(lng, 'handoff.hours', { hours: this.d.officeHours.spec }));
+    else {
+      const next = nextOpening(this.d.officeHours, now);
+      const when = next ? `${DAY_NAMES[next.day]} ${String(Math.floor(next.minutes / 60)).padStart(2, '0')}:${String(next.minutes % 60).padStart(2, '0')} (${this.d.officeHours.timeZone})` : '-';
+      lines.push(t.t(lng, 'handoff.afterHours', { when }));
+    }
+    lines.push(t.t(lng, 'handoff.meanwhile'));
+    return lines;
+  }
+}

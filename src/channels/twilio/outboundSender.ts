@@ -1,0 +1,297 @@
+import type { ConversationDoc, OutboundItem } from '../../domain/conversation';
+import type { ConversationStore } from '../../domain/conversationStore';
+import type { Logger } from '../../logging/logger';
+import {
+  AmbiguousSendError, NotSentError, PERMANENT_CODES, PermanentSendError, TransientSendError, UNSUBSCRIBED,
+  type MessagesApi,
+} from './messagesApi';
+
+export interface SenderOptions {
+  store: ConversationStore;
+  api: MessagesApi;
+  logger: Logger;
+  /** sender number per channel, without prefix */
+  from: { sms?: string; whatsapp?: string };
+  /** builds this message's StatusCallback URL (undefined: no callbacks, e.g. no public URL) */
+  statusCallbackUrl: (conversationId: string, token: string) => string | undefined;
+  now?: () => number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** how long an ambiguous send waits for its status callback before looking the message up */
+  reconcileAfterMs?: number;
+  onEvent?: (e: { type: 'outbound'; conversationId: string; item: OutboundItem }) => void;
+}
+
+type Step =
+  | { kind: 'idle' }
+  | { kind: 'wait'; ms: number }
+  | { kind: 'send'; item: OutboundItem; to: string; from: string }
+  | { kind: 'reconcile'; item: OutboundItem; to: string; from: string; waitMs: number }
+  | { kind: 'again' };
+
+const STARTED_AT = Date.now();
+
+/**
+ * Delivers each conversation's outbox in order, one message at a time, through the Messages API.
+ * Every message is stored before it is sent (the turn commits it); a message is marked `sending` durably
+ * before the request, so after a crash or an ambiguous failure it is reconciled (status callback, then a
+ * look-up at Twilio) instead of being sent twice.
+ */
+export class OutboundSender {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(private readonly o: SenderOptions) {
+    if (!o.store || !o.api || !o.logger) throw new Error('OutboundSender: store, api and logger are required');
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Makes sure the conversation's outbox is being delivered. */
+  kick(id: string): void {
+    if (this.closed) return;
+    const t = this.timers.get(id);
+    if (t) {
+      clearTimeout(t);
+      this.timers.delete(id);
+    }
+    if (this.running.has(id)) {
+      this.again.add(id);
+      return;
+    }
+    const run = this.drain(id)
+      .catch((err) => this.o.logger.error({ err, conversation: id }, 'OutboundSender.drain(): failed'))
+      .finally(() => {
+        this.running.delete(id);
+        if (this.again.delete(id)) this.kick(id);
+      });
+    this.running.set(id, run);
+  }
+
+  /** Waits for deliveries in flight; stops scheduling new ones. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running.values()]);
+  }
+
+  private later(id: string, ms: number): void {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      this.timers.delete(id);
+      this.kick(id);
+    }, Math.max(5, ms));
+    t.unref?.();
+    this.timers.set(id, t);
+  }
+
+  private async drain(id: string): Promise<void> {
+    for (let guard = 0; guard < 10000 && !this.closed; guard++) {
+      const step = await this.nextStep(id);
+      if (step.kind === 'idle') return;
+      if (step.kind === 'again') continue;
+      if (step.kind === 'wait') return this.later(id, step.ms);
+      if (step.kind === 'reconcile') {
+        if (step.waitMs > 0) return this.later(id, step.waitMs);
+        await this.reconcile(id, step.item, step.to, step.from);
+        continue;
+      }
+      await this.send(id, step.item, step.to, step.from);
+    }
+  }
+
+  /** Under the conversation lock: choose the next message, apply the gates, and mark it `sending`. */
+  private nextStep(id: string): Promise<Step> {
+    return this.o.store
+      .update(id, (doc): Step => {
+        const item = doc.outbox.find((o) => o.state === 'pending' || o.state === 'sending');
+        if (!item) {
+          pruneOutbox(doc);
+          return { kind: 'idle' };
+        }
+        const to = doc.address;
+        const from = doc.channel === 'whatsapp' ? this.o.from.whatsapp : this.o.from.sms;
+        if (!from) {
+          fail(item, undefined, `no ${doc.channel} sender configured`);
+          return { kind: 'again' };
+        }
+        const fromAddr = doc.channel === 'whatsapp' ? `whatsapp:${from}` : from;
+        if (item.state === 'sending') {
+          // a send whose outcome we do not know: from before a crash, or a reset/timeout
+          const since = item.sendingSince ?? 0;
+          const fromEarlierProcess = since < STARTED_AT;
+          const waitMs = fromEarlierProcess ? 0 : since + (this.o.reconcileAfterMs ?? 10000) - this.now();
+          return { kind: 'reconcile', item: { ...item }, to, from: fromAddr, waitMs };
+        }
+        if (doc.stopped && !item.evenIfStopped) {
+          cancel(item, 'user stopped messages');
+          return { kind: 'again' };
+        }
+        if (item.origin === 'bot' && doc.handoff.status === 'with_counsellor') {
+          cancel(item, 'a counsellor owns the conversation');
+          return { kind: 'again' };
+        }
+        if (item.nextAttemptAt && item.nextAttemptAt > this.now()) return { kind: 'wait', ms: item.nextAttemptAt - this.now() };
+        item.state = 'sending';
+        item.sendingSince = this.now();
+        item.attempts += 1;
+        return { kind: 'send', item: { ...item }, to, from: fromAddr };
+      })
+      .catch((err) => {
+        if (/no conversation/.test(String(err?.message))) return { kind: 'idle' } as Step; // erased meanwhile
+        throw err;
+      });
+  }
+
+  private async send(id: string, item: OutboundItem, to: string, from: string): Promise<void> {
+    let outcome: (doc: ConversationDoc, it: OutboundItem) => void;
+    try {
+      const res = await this.o.api.create({
+        to, from, body: item.contentSid ? undefined : item.body, contentSid: item.contentSid,
+        contentVariables: item.contentVariables, statusCallback: this.o.statusCallbackUrl(id, item.token),
+      });
+      outcome = (doc, it) => markSent(doc, it, res.sid, res.status);
+      this.o.logger.debug({ conversation: id, outbound: item.id }, 'message accepted by Twilio');
+    } catch (err) {
+      outcome = this.failureOutcome(id, item, err);
+    }
+    await this.apply(id, item.id, outcome);
+  }
+
+  private failureOutcome(id: string, item: OutboundItem, err: unknown): (doc: ConversationDoc, it: OutboundItem) => void {
+    if (err instanceof TransientSendError || err instanceof NotSentError) {
+      const b = this.o.backoff ?? { baseMs: 500, maxMs: 60000 };
+      const exp = Math.min(b.maxMs, b.baseMs * 2 ** Math.min(item.attempts - 1, 16));
+      const jittered = exp / 2 + Math.random() * (exp / 2);
+      const delay = Math.max(jittered, err instanceof TransientSendError ? err.retryAfterMs ?? 0 : 0);
+      this.o.logger.warn({ conversation: id, outbound: item.id, attempt: item.attempts, status: (err as TransientSendError).status, delayMs: Math.round(delay) }, 'send failed, will retry');
+      return (_doc, it) => {
+        it.state = 'pending';
+        it.sendingSince = undefined;
+        it.nextAttemptAt = this.now() + delay;
+      };
+    }
+    if (err instanceof PermanentSendError) {
+      this.o.logger.warn({ conversation: id, outbound: item.id, code: err.code, status: err.status }, 'send refused by Twilio');
+      return (doc, it) => {
+        fail(it, err.code, (err.code && PERMANENT_CODES[err.code]) || err.message);
+        if (err.code === UNSUBSCRIBED) doc.stopped = true;
+      };
+    }
+    const ambiguous = err instanceof AmbiguousSendError ? err : new AmbiguousSendError(err);
+    this.o.logger.warn({ conversation: id, outbound: item.id, reason: String((ambiguous.cause as Error)?.message ?? '') }, 'send outcome unknown, reconciling');
+    return () => undefined; // stays `sending`: the next step reconciles it
+  }
+
+  /** Decide an ambiguous send: a status callback may have settled it; else look it up at Twilio. */
+  private async reconcile(id: string, item: OutboundItem, to: string, from: string): Promise<void> {
+    let found: { sid: string; status: string } | undefined;
+    try {
+      const since = new Date((item.sendingSince ?? item.createdAt) - 5 * 60_000);
+      const candidates = await this.o.api.findSent({ to, from, since });
+      found = candidates.find((m) => (item.body ?? '') === m.body);
+    } catch (err) {
+      // Twilio cannot tell us: keep the message rather than risk a duplicate, and show it as unconfirmed
+      this.o.logger.warn({ conversation: id, outbound: item.id }, 'reconcile look-up failed; marking unconfirmed');
+      return this.apply(id, item.id, (_doc, it) => {
+        if (it.state === 'sending') {
+          it.state = 'unconfirmed';
+          it.error = 'delivery could not be confirmed after a connection failure';
+        }
+      });
+    }
+    await this.apply(id, item.id, (doc, it) => {
+      if (it.state !== 'sending') return; // a status callback settled it meanwhile
+      if (found) markSent(doc, it, found.sid, found.status);
+      else {
+        it.state = 'pending'; // Twilio never received it: sending again cannot duplicate
+        it.sendingSince = undefined;
+      }
+    });
+  }
+
+  /**
+   * A status callback for the message carrying `token`. Safe against callbacks out of order: a status never moves
+   * a message back. A callback also settles an ambiguous send (it proves Twilio has the message).
+   */
+  async recordStatus(id: string, token: string, cb: { sid: string; status: string; errorCode?: number }): Promise<boolean> {
+    let known = false;
+    await this.o.store
+      .update(id, (doc) => {
+        const it = doc.outbox.find((o) => o.token === token);
+        if (!it) return;
+        known = true;
+        if (it.state === 'sending' || it.state === 'unconfirmed' || it.state === 'pending') markSent(doc, it, cb.sid, cb.status);
+        const rank = STATUS_RANK[cb.status] ?? 0;
+        if (rank > (it.deliveryRank ?? 0)) {
+          it.deliveryRank = rank;
+          it.deliveryStatus = cb.status;
+          if ((cb.status === 'failed' || cb.status === 'undelivered') && cb.errorCode) {
+            it.errorCode = cb.errorCode;
+            it.error = PERMANENT_CODES[cb.errorCode] ?? `error ${cb.errorCode}`;
+            if (cb.errorCode === UNSUBSCRIBED) doc.stopped = true;
+          }
+        }
+        this.o.onEvent?.({ type: 'outbound', conversationId: id, item: { ...it } });
+      })
+      .catch((err) => {
+        if (!/no conversation/.test(String(err?.message))) throw err;
+      });
+    if (known) this.kick(id);
+    return known;
+  }
+
+  private async apply(id: string, itemId: string, fn: (doc: ConversationDoc, it: OutboundItem) => void): Promise<void> {
+    await this.o.store
+      .update(id, (doc) => {
+        const it = doc.outbox.find((o) => o.id === itemId);
+        if (it) {
+          fn(doc, it);
+          this.o.onEvent?.({ type: 'outbound', conversationId: id, item: { ...it } });
+        }
+      })
+      .catch((err) => {
+        if (!/no conversation/.test(String(err?.message))) throw err;
+      });
+  }
+}
+
+function markSent(doc: ConversationDoc, it: OutboundItem, sid: string, status: string): void {
+  it.state = 'sent';
+  it.twilioSid = sid;
+  it.sendingSince = undefined;
+  if (!it.deliveryStatus) it.deliveryStatus = status;
+  if (!doc.twilioSids.includes(sid)) doc.twilioSids.push(sid);
+}
+
+function fail(it: OutboundItem, code: number | undefined, reason: string): void {
+  it.state = 'failed';
+  it.errorCode = code;
+  it.error = reason;
+  it.sendingSince = undefined;
+}
+
+function cancel(it: OutboundItem, reason: string): void {
+  it.state = 'cancelled';
+  it.error = reason;
+}
+
+/** Keeps the outbox small: finished messages older than the newest 200 are dropped (the transcript keeps text). */
+function pruneOutbox(doc: ConversationDoc): void {
+  const finished = doc.outbox.filter((o) => o.state !== 'pending' && o.state !== 'sending');
+  if (finished.length > 200) {
+    const drop = new Set(finished.slice(0, finished.length - 200).map((o) => o.id));
+    doc.outbox = doc.outbox.filter((o) => !drop.has(o.id));
+  }
+}
+
+/** Status callback ranks: a callback never moves a message back (callbacks can arrive out of order). */
+export const STATUS_RANK: Record<string, number> = {
+  accepted: 1, scheduled: 1, queued: 1, sending: 2, sent: 3, undelivered: 4, failed: 4, delivered: 5, read: 6, canceled: 4,
+};

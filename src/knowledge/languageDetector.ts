@@ -1,0 +1,93 @@
+import { normalize } from './normalize';
+import type { Language } from './topics';
+
+export type FrancFn = (text: string, opts: { only: string[]; minLength?: number }) => string;
+
+export interface Detection {
+  language: Language;
+  /** false for one- or two-word messages and close calls: keep the saved language then */
+  confident: boolean;
+}
+
+const ETHIOPIC = /[\u1200-\u137F]/g;
+const ARABIC = /[\u0600-\u06FF]/g;
+const LATIN = /[a-zA-Z\u00C0-\u024F]/g;
+const CKB_LETTERS = /[ڕڵۆێەڤھ]/g;
+const PS_LETTERS = /[ټډړښږځڅېۍګڼ]/g;
+const FA_LETTERS = /[پچژگ]/g;
+const AR_ONLY = /[ةى]|(^|\s)ال/g;
+const ARABIZI = /\b[a-z]*[2379][a-z]+|\b[a-z]+[2379][a-z]*\b/i;
+const FRANC_CODES: Partial<Record<Language, string>> = { en: 'eng', fr: 'fra', ha: 'hau', so: 'som', ar: 'arb', 'fa-AF': 'prs', ps: 'pbu' };
+
+/**
+ * Language of a message: script first (Ethiopic, Arabic script, Latin), then letters particular to each
+ * Arabic-script language, then the vocabulary the locales contain, with franc (restricted to our languages) as a
+ * vote where it knows the language. One- or two-word messages are not trusted.
+ */
+export class LanguageDetector {
+  private readonly vocab = new Map<string, Map<Language, number>>();
+
+  constructor(texts: Partial<Record<Language, string[]>>, private readonly franc?: FrancFn) {
+    for (const [lang, list] of Object.entries(texts) as Array<[Language, string[]]>) {
+      const seen = new Set<string>();
+      for (const t of list) for (const w of normalize(t).split(' ')) if (w.length > 1 && !/^\d+$/.test(w)) seen.add(w);
+      for (const w of seen) {
+        const m = this.vocab.get(w) ?? new Map<Language, number>();
+        m.set(lang, 1);
+        this.vocab.set(w, m);
+      }
+    }
+  }
+
+  private vocabScores(text: string, candidates: Language[]): Map<Language, number> {
+    const scores = new Map<Language, number>(candidates.map((c) => [c, 0]));
+    for (const w of normalize(text).split(' ')) {
+      const m = this.vocab.get(w);
+      if (!m) continue;
+      const langs = [...m.keys()].filter((l) => candidates.includes(l));
+      for (const l of langs) scores.set(l, (scores.get(l) ?? 0) + 1 / langs.length);
+    }
+    return scores;
+  }
+
+  detect(text: string): Detection | undefined {
+    const count = (re: RegExp) => (text.match(re) ?? []).length;
+    const eth = count(ETHIOPIC);
+    const arb = count(ARABIC);
+    const lat = count(LATIN);
+    const nWords = normalize(text).split(' ').filter((w) => w.length > 1).length;
+    if (eth + arb + lat === 0) return undefined;
+    let candidates: Language[];
+    let fromLetters: Language | undefined;
+    if (eth >= arb && eth >= lat) candidates = ['am', 'ti'];
+    else if (arb >= lat) {
+      candidates = ['ar', 'fa-AF', 'ps', 'ckb'];
+      const ckb = count(CKB_LETTERS);
+      const ps = count(PS_LETTERS);
+      const fa = count(FA_LETTERS);
+      const ar = count(AR_ONLY);
+      if (ckb > 0 && ckb >= ps) fromLetters = 'ckb';
+      else if (ps > 0) fromLetters = 'ps';
+      else if (fa > 0 && ar === 0) fromLetters = 'fa-AF';
+      else if (ar > 0 && fa === 0) fromLetters = 'ar';
+    } else {
+      if (ARABIZI.test(text)) return { language: 'ar', confident: nWords > 2 };
+      candidates = ['en', 'fr', 'om', 'so', 'ha'];
+    }
+    const scores = this.vocabScores(text, candidates);
+    if (fromLetters) scores.set(fromLetters, (scores.get(fromLetters) ?? 0) + 1.5);
+    if (this.franc && nWords >= 3) {
+      const only = candidates.map((c) => FRANC_CODES[c]).filter((x): x is string => !!x);
+      if (only.length > 1) {
+        const code = this.franc(text, { only, minLength: 3 });
+        const lang = (Object.entries(FRANC_CODES) as Array<[Language, string]>).find(([, c]) => c === code)?.[0];
+        if (lang && candidates.includes(lang)) scores.set(lang, (scores.get(lang) ?? 0) + 0.75);
+      }
+    }
+    const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
+    const [best, second] = ranked;
+    const language = best[1] > 0 ? best[0] : candidates[0];
+    const confident = nWords > 2 && best[1] > 0 && best[1] - (second?.[1] ?? 0) >= 0.5;
+    return { language, confident: confident || (candidates.length === 2 && nWords > 2 && best[1] > (second?.[1] ?? 0)) };
+  }
+}

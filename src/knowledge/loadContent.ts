@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { topicsFileSchema, understandingSchema, type TopicEntry, type Understanding, type UiStrings } from './contentSchema';
+import { LANGUAGES, TOPIC_IDS, type Language, type TopicId } from './topics';
+
+export interface LanguageContent {
+  topics: Partial<Record<TopicId, TopicEntry>>;
+  understanding?: Understanding;
+  ui: UiStrings;
+  console?: UiStrings;
+}
+
+export interface Content {
+  languages: Language[];
+  byLanguage: Record<string, LanguageContent>;
+  problems: ContentProblem[];
+}
+
+export interface ContentProblem {
+  language: string;
+  file: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+function readJson(file: string): unknown {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/**
+ * Reads locales/<lng>/*.json for every supported language and validates it. Structural errors are reported,
+ * not thrown: the caller decides (the server refuses to start on errors in `en`; content:check lists all).
+ */
+export function loadContent(localesDir: string): Content {
+  const problems: ContentProblem[] = [];
+  const byLanguage: Record<string, LanguageContent> = {};
+  const languages: Language[] = [];
+  for (const lng of LANGUAGES) {
+    const dir = path.join(localesDir, lng);
+    const entry: LanguageContent = { topics: {}, ui: {} };
+    const report = (file: string, message: string, severity: ContentProblem['severity'] = 'error') => problems.push({ language: lng, file, severity, message });
+    const load = (file: string) => {
+      const p = path.join(dir, file);
+      if (!fs.existsSync(p)) return undefined;
+      try {
+        return readJson(p);
+      } catch (err) {
+        report(file, `not valid JSON: ${(err as Error).message}`);
+        return undefined;
+      }
+    };
+    const ui = load('ui.json');
+    if (ui && typeof ui === 'object') entry.ui = ui as UiStrings;
+    else report('ui.json', 'missing', 'warning');
+    const topics = load('topics.json');
+    if (topics) {
+      const parsed = topicsFileSchema.safeParse(topics);
+      if (!parsed.success) for (const i of parsed.error.issues) report('topics.json', `${i.path.join('.')}: ${i.message}`);
+      else {
+        for (const [id, t] of Object.entries(parsed.data)) {
+          if (!(TOPIC_IDS as readonly string[]).includes(id)) report('topics.json', `unknown topic id "${id}"`);
+          else entry.topics[id as TopicId] = t;
+        }
+      }
+    } else report('topics.json', 'missing', 'warning');
+    const und = load('understanding.json');
+    if (und) {
+      const parsed = understandingSchema.safeParse(und);
+      if (!parsed.success) for (const i of parsed.error.issues.slice(0, 10)) report('understanding.json', `${i.path.join('.')}: ${i.message}`);
+      else entry.understanding = parsed.data;
+    } else report('understanding.json', 'missing', 'warning');
+    const con = load('console.json');
+    if (con) entry.console = con as UiStrings;
+    byLanguage[lng] = entry;
+    if (ui && topics) languages.push(lng);
+  }
+  return { languages, byLanguage, problems };
+}
+
+export function projectRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'locales'))) return dir;
+    dir = path.dirname(dir);
+  }
+  throw new Error('projectRoot(): cannot find the project root (package.json with locales/) above ' + __dirname);
+}

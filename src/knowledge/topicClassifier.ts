@@ -1,0 +1,89 @@
+import MiniSearch from 'minisearch';
+import { normalize } from './normalize';
+import { PhraseMatcher } from './phraseMatcher';
+import type { Understanding } from './contentSchema';
+import { isTopicId, type TopicId } from './topics';
+
+export interface Ranked {
+  topic: TopicId;
+  score: number;
+}
+
+export interface Classification {
+  ranked: Ranked[];
+  /** true when the best topic is clear enough to answer without asking */
+  confident: boolean;
+}
+
+interface Doc {
+  id: number;
+  topic: TopicId;
+  lang: string;
+  text: string;
+}
+
+function tokenize(text: string): string[] {
+  const ws = normalize(text).split(' ').filter(Boolean);
+  const grams: string[] = [];
+  for (const w of ws) {
+    if (w.length < 4) continue;
+    const padded = `<${w}>`;
+    for (let i = 0; i + 3 <= padded.length; i++) grams.push('#' + padded.slice(i, i + 3));
+  }
+  return [...ws, ...grams];
+}
+
+/**
+ * Free-text topic ranking: MiniSearch (BM25) over every language's example questions and keywords, with words
+ * (fuzzy and prefix) and character trigrams (robust to misspellings and word endings), documents in the user's
+ * language boosted; plus a bonus for each topic keyword found in the message.
+ */
+export class TopicClassifier {
+  private readonly index: MiniSearch<Doc>;
+  private readonly keywords = new PhraseMatcher<{ topic: TopicId; lang: string }>();
+
+  constructor(understanding: Record<string, Understanding | undefined>, private readonly threshold = { min: 4, margin: 1.25 }) {
+    this.index = new MiniSearch<Doc>({
+      fields: ['text'],
+      storeFields: ['topic', 'lang'],
+      tokenize,
+      processTerm: (t) => t,
+    });
+    const docs: Doc[] = [];
+    for (const [lang, u] of Object.entries(understanding)) {
+      if (!u) continue;
+      for (const [topic, t] of Object.entries(u.topics)) {
+        if (!isTopicId(topic)) continue;
+        for (const text of [...t.examples, ...t.keywords]) docs.push({ id: docs.length, topic, lang, text });
+        for (const k of t.keywords) this.keywords.add(k, { topic, lang });
+      }
+    }
+    this.index.addAll(docs);
+  }
+
+  classify(text: string, lang: string): Classification {
+    const tokens = tokenize(text);
+    if (!tokens.length) return { ranked: [], confident: false };
+    const results = this.index.search(text, {
+      combineWith: 'OR',
+      fuzzy: (term) => (!term.startsWith('#') && term.length > 4 ? 0.2 : false),
+      prefix: (term) => !term.startsWith('#') && term.length > 3,
+      boostDocument: (_id, _term, stored) => (stored?.lang === lang ? 1.6 : 1),
+    });
+    const perTopic = new Map<TopicId, number[]>();
+    for (const r of results) {
+      const list = perTopic.get(r.topic as TopicId) ?? [];
+      if (list.length < 3) list.push(r.score);
+      perTopic.set(r.topic as TopicId, list);
+    }
+    const scores = new Map<TopicId, number>();
+    for (const [topic, list] of perTopic) scores.set(topic, list[0] + (list[1] ?? 0) * 0.5 + (list[2] ?? 0) * 0.25);
+    const norm = Math.sqrt(tokens.length);
+    for (const [topic, s] of scores) scores.set(topic, s / norm);
+    for (const hit of this.keywords.find(text)) scores.set(hit.topic, (scores.get(hit.topic) ?? 0) + (hit.lang === lang ? 3 : 2));
+    const ranked = [...scores.entries()].map(([topic, score]) => ({ topic, score })).sort((a, b) => b.score - a.score);
+    const [first, second] = ranked;
+    const confident = !!first && first.score >= this.threshold.min && (!second || first.score >= second.score * this.threshold.margin);
+    return { ranked, confident };
+  }
+}

@@ -1,0 +1,67 @@
+import type { ConversationStore } from '../domain/conversationStore';
+import type { MessagesApi } from '../channels/twilio/messagesApi';
+import type { Translator } from '../../dialogs/ports';
+import type { Logger } from '../logging/logger';
+
+/**
+ * Erase-my-data: every trace of one conversation goes (state, transcript, queue entry, pending messages, delivery
+ * records), the user's messages are deleted at Twilio too (in and out), and the user is told, in their language.
+ */
+export class Eraser {
+  constructor(
+    private readonly o: {
+      store: ConversationStore; api: MessagesApi; translator: Translator; logger: Logger;
+      from: { sms?: string; whatsapp?: string }; onErased?: (id: string) => void; retryDelayMs?: number;
+    },
+  ) {
+    if (!o.store || !o.api || !o.translator || !o.logger) throw new Error('Eraser: store, api, translator and logger are required');
+  }
+
+  async erase(id: string, language: string, opts: { tellUser?: boolean } = { tellUser: true }): Promise<{ twilioDeleted: number }> {
+    const doc = await this.o.store.read(id);
+    if (!doc) return { twilioDeleted: 0 };
+    const sids = new Set([...doc.twilioSids, ...doc.outbox.map((o) => o.twilioSid).filter((s): s is string => !!s)]);
+    const address = doc.address;
+    const channel = doc.channel;
+    await this.o.store.remove(id);
+    this.o.onErased?.(id);
+    if (opts.tellUser && !doc.stopped) {
+      const from = channel === 'whatsapp' ? this.o.from.whatsapp && `whatsapp:${this.o.from.whatsapp}` : this.o.from.sms;
+      if (from) {
+        try {
+          const sent = await this.o.api.create({ to: address, from, body: this.o.translator.t(language, 'erase.done') });
+          sids.add(sent.sid);
+        } catch (err) {
+          this.o.logger.warn({ conversation: id, err: (err as Error).name }, 'erase: confirmation not sent');
+        }
+      }
+    }
+    let deleted = 0;
+    const failed: string[] = [];
+    for (const sid of sids) {
+      try {
+        await this.o.api.remove(sid);
+        deleted++;
+      } catch {
+        failed.push(sid);
+      }
+    }
+    if (failed.length) this.retryLater(id, failed);
+    this.o.logger.info({ msg: 'erased', conversation: id, twilioDeleted: deleted, twilioPending: failed.length });
+    return { twilioDeleted: deleted };
+  }
+
+  /** A message still in flight at Twilio cannot be deleted yet: try again later, a few times. */
+  private retryLater(id: string, sids: string[], attempt = 1): void {
+    if (attempt > 5) {
+      this.o.logger.error({ conversation: id, twilioUndeleted: sids.length }, 'erase: messages could not be deleted at Twilio');
+      return;
+    }
+    const t = setTimeout(async () => {
+      const left: string[] = [];
+      for (const sid of sids) await this.o.api.remove(sid).catch(() => left.push(sid));
+      if (left.length) this.retryLater(id, left, attempt + 1);
+    }, (this.o.retryDelayMs ?? 30000) * attempt);
+    t.unref?.();
+  }
+}

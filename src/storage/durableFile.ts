@@ -1,0 +1,90 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Adapter } from 'lowdb';
+
+/**
+ * Atomic, flushed replacement of a file: write a temporary file, fsync it, rename it over the target, fsync the
+ * directory. A crash at any instant leaves either the old or the new content, never a torn file.
+ */
+export async function writeFileDurably(file: string, data: string | Buffer): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await fs.open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  await syncDir(dir);
+}
+
+export async function syncDir(dir: string): Promise<void> {
+  const dh = await fs.open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
+}
+
+export interface Sealer {
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+/** lowdb adapter: one JSON document per file, sealed (encrypted) at rest and written durably. */
+export class SealedJsonFile<T> implements Adapter<T> {
+  constructor(private readonly file: string, private readonly sealer: Sealer) {}
+
+  async read(): Promise<T | null> {
+    let raw: string;
+    try {
+      raw = await fs.readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    return JSON.parse(this.sealer.decrypt(raw)) as T;
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFileDurably(this.file, this.sealer.encrypt(JSON.stringify(data)));
+  }
+}
+
+/** lowdb adapter for small plain JSON documents without personal data (indexes), written durably. */
+export class DurableJsonFile<T> implements Adapter<T> {
+  constructor(private readonly file: string) {}
+
+  async read(): Promise<T | null> {
+    try {
+      return JSON.parse(await fs.readFile(this.file, 'utf8')) as T;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFileDurably(this.file, JSON.stringify(data));
+  }
+}
+
+/** Removes temporary files a killed process left behind. */
+export async function removeStaleTemps(dir: string): Promise<void> {
+  let names: string[] = [];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  await Promise.all(names.filter((n) => n.startsWith('.') && n.endsWith('.tmp')).map((n) => fs.rm(path.join(dir, n), { force: true })));
+}
