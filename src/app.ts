@@ -28,6 +28,10 @@ import type { MessagesApi } from './channels/twilio/messagesApi';
 import { HandoffService } from './handoff/handoffService';
 import { twilioRoutes } from './http/twilioRoutes';
 import { devRoutes } from './http/devRoutes';
+import { consoleRoutes } from './http/consoleRoutes';
+import { simulatorRoutes } from './http/simulatorRoutes';
+import { ConsoleAccounts } from './console/accounts';
+import { ConsoleEvents } from './console/consoleEvents';
 import { errorHandler } from './http/errorHandler';
 
 export interface AppDeps {
@@ -105,9 +109,16 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const eraser = new Eraser({ store, api, translator, logger, from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber } });
 
   const adapter = new TwilioAdapter();
+  const consoleEvents = new ConsoleEvents();
   const bot = new SafetyBot({
     translator, knowledge, detector, handoff, logger, officeHours: config.officeHours, handoffWaitMinutes: config.handoffWaitMinutes,
     retentionDays: config.retentionDays, discreet: config.discreetMode, now, erase: (id, lng) => eraser.erase(id, lng).then(() => undefined),
+    // announced once the turn has committed (the empty update waits for the conversation's lock)
+    onUserMessage: (doc) => {
+      const { id, handoff: h } = doc;
+      void store.update(id, () => undefined).catch(() => undefined)
+        .then(() => consoleEvents.publish({ kind: 'message', conversationId: id, status: h.status, counsellorId: h.counsellorId }));
+    },
   });
   installTurnErrorHandler(adapter, translator, logger);
   const worker = new TurnWorker({ store, adapter, logic: (ctx) => bot.runTurn(ctx), sender, logger, concurrency: config.turnConcurrency, now });
@@ -127,6 +138,23 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     isAccepting: () => accepting,
   }));
   if (dryRun && config.env !== 'production') app.use(devRoutes({ dryRun, authToken: () => authToken, publicUrl: () => publicUrl }));
+  // ---- counsellor console and simulator (begin) ----
+  const consoleAccounts = await ConsoleAccounts.open({ dir: path.join(config.dataDir, 'console'), now });
+  handoff.on('event', (e) => consoleEvents.publish({ kind: 'handoff', conversationId: e.conversationId, status: e.to, from: e.from, counsellorId: e.counsellorId }));
+  app.use(consoleRoutes({
+    accounts: consoleAccounts, store, handoff, events: consoleEvents, translator, logger, now,
+    erase: (id, lng) => eraser.erase(id, lng, { tellUser: false }).then(() => undefined),
+    kick: (id) => sender.kick(id),
+    publicUrl: () => publicUrl,
+    staticDir: path.join(root, 'src', 'console', 'static'),
+  }));
+  if (dryRun && config.simulatorEnabled) {
+    app.use(simulatorRoutes({
+      dryRun, translator, authToken: () => authToken, publicUrl: () => publicUrl,
+      to: { sms: config.twilio.smsNumber ?? '+15005550006', whatsapp: config.twilio.whatsappNumber ?? '+15005550006' },
+    }));
+  }
+  // ---- counsellor console and simulator (end) ----
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found');
   });

@@ -26,11 +26,21 @@ const FRANC_CODES: Partial<Record<Language, string>> = { en: 'eng', fr: 'fra', h
  */
 export class LanguageDetector {
   private readonly vocab = new Map<string, Map<Language, number>>();
+  /** character-trigram profiles (relative frequencies) of each language's own locale texts */
+  private readonly profiles = new Map<Language, Map<string, number>>();
 
   constructor(texts: Partial<Record<Language, string[]>>, private readonly franc?: FrancFn) {
     for (const [lang, list] of Object.entries(texts) as Array<[Language, string[]]>) {
       const seen = new Set<string>();
       for (const t of list) for (const w of normalize(t).split(' ')) if (w.length > 1 && !/^\d+$/.test(w)) seen.add(w);
+      const grams = new Map<string, number>();
+      let total = 0;
+      for (const t of list) for (const g of trigrams(t)) {
+        grams.set(g, (grams.get(g) ?? 0) + 1);
+        total++;
+      }
+      for (const [g, c] of grams) grams.set(g, c / Math.max(1, total));
+      this.profiles.set(lang, grams);
       for (const w of seen) {
         const m = this.vocab.get(w) ?? new Map<Language, number>();
         m.set(lang, 1);
@@ -75,6 +85,18 @@ export class LanguageDetector {
       candidates = ['en', 'fr', 'om', 'so', 'ha'];
     }
     const scores = this.vocabScores(text, candidates);
+    const grams = trigrams(text);
+    if (grams.length) {
+      const sims = candidates.map((c) => {
+        const prof = this.profiles.get(c);
+        if (!prof) return 0;
+        let sum = 0;
+        for (const g of grams) sum += Math.log(1 + 2000 * (prof.get(g) ?? 0));
+        return sum / grams.length;
+      });
+      const max = Math.max(...sims);
+      candidates.forEach((c, i) => scores.set(c, (scores.get(c) ?? 0) + (max > 0 ? (3 * sims[i]) / max - 2 : 0)));
+    }
     if (fromLetters) scores.set(fromLetters, (scores.get(fromLetters) ?? 0) + 1.5);
     if (this.franc && nWords >= 3) {
       const only = candidates.map((c) => FRANC_CODES[c]).filter((x): x is string => !!x);
@@ -90,4 +112,14 @@ export class LanguageDetector {
     const confident = nWords > 2 && best[1] > 0 && best[1] - (second?.[1] ?? 0) >= 0.5;
     return { language, confident: confident || (candidates.length === 2 && nWords > 2 && best[1] > (second?.[1] ?? 0)) };
   }
+}
+
+function trigrams(text: string): string[] {
+  const out: string[] = [];
+  for (const w of normalize(text).split(' ')) {
+    if (!w || /^\d+$/.test(w)) continue;
+    const p = ` ${w} `;
+    for (let i = 0; i + 3 <= p.length; i++) out.push(p.slice(i, i + 3));
+  }
+  return out;
 }
