@@ -21,6 +21,7 @@ export type Action =
   | { kind: 'handoff'; priority: 'urgent' | 'high' | 'normal'; reason: string }
   | { kind: 'emergency' }
   | { kind: 'emergencyCard' }
+  | { kind: 'topicCard'; topic: string }
   | { kind: 'language' }
   | { kind: 'languageChanged' }
   | { kind: 'country' }
@@ -102,7 +103,9 @@ export class MainDialog extends ComponentDialog {
     if (action.kind === 'language') return step.beginDialog(LANGUAGE_DIALOG);
     if (action.kind === 'country') return step.beginDialog(COUNTRY_DIALOG);
     if (action.kind === 'topic' && this.deps.knowledge.needsCountry(action.topic) && !p.country) {
-      return step.beginDialog(COUNTRY_DIALOG, { then: action });
+      // answer at once; the numbers for the user's country follow once they say where they are
+      await this.answer(context, action.topic, action.intent, context.activity.channelId !== 'sms');
+      return step.beginDialog(COUNTRY_DIALOG, { then: { kind: 'topicCard', topic: action.topic } });
     }
     return step.next(action);
   }
@@ -187,6 +190,19 @@ export class MainDialog extends ComponentDialog {
     reporter.report(context, { topic: 'help.emergency', intent: 'emergency', escalated: true });
   }
 
+  private async answer(context: TurnContext, topicId: string, intent: Intent, full: boolean): Promise<void> {
+    const topic = this.deps.knowledge.topic(languageOf(context), topicId);
+    await this.say(context, full ? topic.whatsapp : topic.sms);
+    profileOf(context).lastTopic = topicId;
+    this.deps.reporter.report(context, { intent, topic: topicId });
+  }
+
+  private async offerFollowUps(context: TurnContext, topicId: string, afterMore: boolean): Promise<void> {
+    const f = followUps(this.deps.translator, this.deps.knowledge, languageOf(context), topicId, afterMore ? 'whatsapp' : context.activity.channelId);
+    profileOf(context).choices = f.choices;
+    await this.say(context, f.text);
+  }
+
   /** Performs an action: the replies, the remembered choices, and what the turn log says. */
   async act(context: TurnContext, action: Action): Promise<void> {
     const { translator: t, knowledge: k, reporter, handoff, discreet } = this.deps;
@@ -205,16 +221,13 @@ export class MainDialog extends ComponentDialog {
       }
       case 'topic':
       case 'more': {
-        const topic = k.topic(lng, action.topic);
-        const full = action.kind === 'more' || channel !== 'sms';
-        await this.say(context, full ? topic.whatsapp : topic.sms);
+        await this.answer(context, action.topic, action.kind === 'more' ? 'topic' : action.intent, action.kind === 'more' || channel !== 'sms');
         if (k.needsCountry(action.topic) && p.country) await this.say(context, k.countryCard(lng, p.country));
-        const f = followUps(t, k, lng, action.topic, action.kind === 'more' ? 'whatsapp' : channel);
-        p.choices = f.choices;
-        p.lastTopic = action.topic;
-        await this.say(context, f.text);
-        return reporter.report(context, { intent: action.kind === 'more' ? 'topic' : action.intent, topic: action.topic });
+        return this.offerFollowUps(context, action.topic, action.kind === 'more');
       }
+      case 'topicCard':
+        await this.say(context, [t.t(lng, 'country.saved'), k.countryCard(lng, p.country ?? 'OTHER')].join('\n'));
+        return this.offerFollowUps(context, action.topic, false);
       case 'clarify': {
         const c = clarifyList(t, k, lng, action.topics);
         p.choices = c.choices;
