@@ -154,6 +154,8 @@ export class MainDialog extends ComponentDialog {
     if (k.isGreeting(text)) return { kind: 'menu' };
     const c = k.classify(text, lng);
     const top = c.ranked[0];
+    // recall first: a false alarm costs a counsellor a minute, a missed emergency can cost a life
+    if (c.ranked.slice(0, 2).some((r) => r.topic === 'help.emergency' && r.score >= top.score * 0.5)) return { kind: 'emergency' };
     if (top && (c.confident || top.score >= CLARIFY_MIN_SCORE * 2)) return this.topicAction(top.topic, 'search');
     if (top && top.score >= CLARIFY_MIN_SCORE) return { kind: 'clarify', topics: c.ranked.slice(0, 3).map((r) => r.topic) };
     return { kind: 'fallback' };
