@@ -10,6 +10,7 @@ import { Pseudonymizer } from './privacy/pseudonym';
 import { Cipher, parseKeyRing } from './privacy/cipher';
 import { Eraser } from './privacy/eraser';
 import { LowdbConversationStore } from './storage/lowdbConversationStore';
+import { DocumentStorage } from './storage/documentStorage';
 import type { ConversationStore } from './domain/conversationStore';
 import { loadContent, projectRoot } from './knowledge/loadContent';
 import { CountryCards } from './knowledge/countryCards';
@@ -111,6 +112,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const adapter = new TwilioAdapter();
   const consoleEvents = new ConsoleEvents();
   const bot = new SafetyBot({
+    stateStorage: (items) => new DocumentStorage(items),
     translator, knowledge, detector, handoff, logger, officeHours: config.officeHours, handoffWaitMinutes: config.handoffWaitMinutes,
     retentionDays: config.retentionDays, discreet: config.discreetMode, now, erase: (id, lng) => eraser.erase(id, lng).then(() => undefined),
     // announced once the turn has committed (the empty update waits for the conversation's lock)

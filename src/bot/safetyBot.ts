@@ -1,4 +1,4 @@
-import { ActivityHandler, ConversationState, type Activity, type TurnContext } from 'botbuilder-core';
+import { ActivityHandler, ConversationState, type Activity, type Storage, type StoreItem, type TurnContext } from 'botbuilder-core';
 import { EventFactory } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { MainDialog } from '../../dialogs/mainDialog';
@@ -9,7 +9,6 @@ import type { ConversationDoc, Priority } from '../domain/conversation';
 import type { HandoffEvent, HandoffService } from '../handoff/handoffService';
 import type { LanguageDetector } from '../knowledge/languageDetector';
 import { isOpen, nextOpening, type OfficeHours } from '../config/officeHours';
-import { DocumentStorage } from '../storage/documentStorage';
 import type { Logger } from '../logging/logger';
 import { AFTER_COMMIT, CONVERSATION, TURN_REPORT, type AfterCommit } from './turnKeys';
 
@@ -27,6 +26,8 @@ export interface SafetyBotDeps {
   /** erases the conversation everywhere; runs after the turn commits */
   erase: (conversationId: string, language: string) => Promise<void>;
   onUserMessage?: (doc: ConversationDoc) => void;
+  /** botbuilder Storage over one conversation's `state` record (storage implements it; the bot only declares it) */
+  stateStorage: (items: Record<string, StoreItem>) => Storage;
   now?: () => number;
 }
 
@@ -43,7 +44,7 @@ export class SafetyBot extends ActivityHandler {
 
   constructor(private readonly d: SafetyBotDeps) {
     super();
-    for (const k of ['translator', 'knowledge', 'detector', 'handoff', 'logger', 'erase'] as const) if (!d[k]) throw new Error(`SafetyBot: ${k} is required`);
+    for (const k of ['translator', 'knowledge', 'detector', 'handoff', 'logger', 'erase', 'stateStorage'] as const) if (!d[k]) throw new Error(`SafetyBot: ${k} is required`);
     this.now = d.now ?? Date.now;
     const reporter: Reporter = {
       report: (context, r) => Object.assign(context.turnState.get(TURN_REPORT) as TurnReport, r),
@@ -97,7 +98,7 @@ export class SafetyBot extends ActivityHandler {
       if (rest.length === activities.length) return next();
       return rest.length ? ctx.sendActivities(rest) : [];
     });
-    const state = new ConversationState(new DocumentStorage(doc.state));
+    const state = new ConversationState(this.d.stateStorage(doc.state));
     const profileAccessor = state.createProperty<Profile>(PROFILE_PROPERTY);
     const dialogState = state.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
     const profile = await profileAccessor.get(context, {});

@@ -106,7 +106,7 @@ export class ConsoleAccounts {
   }
 
   private async save(): Promise<void> {
-    await this.save();
+    await this.db.write();
     this.seenMtime = await this.mtime();
   }
 

@@ -1,0 +1,251 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import twilio from 'twilio';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config/config';
+import { ConsoleAccounts } from '../../src/console/accounts';
+
+const PW = 'a long enough password 1';
+
+interface Client { cookie: string; csrf: string }
+
+describe('counsellor console', () => {
+  let dir: string;
+  let app: App;
+  let base: string;
+  let clock: number;
+  const now = () => clock;
+
+  async function webhook(from: string, body: string): Promise<void> {
+    const params = { MessageSid: 'SM' + randomBytes(16).toString('hex'), From: from, To: '+15005550006', Body: body, NumMedia: '0' };
+    const signature = twilio.getExpectedTwilioSignature(app.authToken, app.publicUrl() + '/twilio/messages', params);
+    const res = await fetch(`${base}/twilio/messages`, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature }, body: new URLSearchParams(params).toString(),
+    });
+    expect(res.status).toBe(200);
+    await app.worker.idle();
+    await app.sender.idle();
+  }
+
+  async function login(name: string, password = PW): Promise<Client> {
+    const res = await fetch(`${base}/console/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }) });
+    expect(res.status).toBe(200);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+    return { cookie, csrf: ((await res.json()) as { csrf: string }).csrf };
+  }
+
+  async function call(c: Client | undefined, method: string, url: string, body?: unknown, opts: { csrf?: boolean } = {}) {
+    const headers: Record<string, string> = {};
+    if (c) headers.cookie = c.cookie;
+    if (c && opts.csrf !== false && method !== 'GET') headers['x-csrf-token'] = c.csrf;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(base + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : {} };
+  }
+
+  async function queuedConversation(from: string): Promise<string> {
+    await webhook(from, 'I want to talk to a person');
+    const sup = await login('sam');
+    const q = await call(sup, 'GET', '/console/api/queue');
+    const ids = (q.body.queue as Array<{ id: string }>).map((c) => c.id);
+    const all = await Promise.all(ids.map((id) => app.store.read(id)));
+    const doc = all.find((d) => d?.address === from);
+    if (!doc) throw new Error(`no queued conversation for ${from}`);
+    return doc.id;
+  }
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smb-console-'));
+    clock = Date.now();
+    const accounts = await ConsoleAccounts.open({ dir: path.join(dir, 'console') });
+    await accounts.add('anna', 'counsellor', PW);
+    await accounts.add('ben', 'counsellor', PW);
+    await accounts.add('sam', 'supervisor', PW);
+    await accounts.add('lockme', 'counsellor', PW);
+    app = await createApp(loadConfig({ ...process.env, DATA_DIR: dir, NODE_ENV: 'test', LOG_LEVEL: 'silent', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '', PUBLIC_URL: '', TWILIO_SMS_NUMBER: '+15005550006' }), { now });
+    const { url } = await app.listen(0);
+    base = url;
+  });
+
+  afterAll(async () => {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when the console page is asked for, then it is HTML with its strings and no inline script', async () => {
+    const res = await fetch(`${base}/console?lang=fr`);
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('Console des conseillers');
+    expect(html).toMatch(/<script src="\/console\/static\/console.js">/);
+    expect((await fetch(`${base}/console/static/console.js`)).headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${base}/console/static/..%2Fconsole%2Faccounts.ts`)).status).toBe(404);
+  });
+
+  it('when a counsellor signs in, then the cookie is HttpOnly and SameSite=Strict, and the session works', async () => {
+    const res = await fetch(`${base}/console/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'anna', password: PW }) });
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^smb_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
+    const me = await call({ cookie: cookie.split(';')[0], csrf: '' }, 'GET', '/console/api/me');
+    expect(me.body).toMatchObject({ name: 'anna', role: 'counsellor' });
+  });
+
+  it('when there is no session, then the API answers 401', async () => {
+    expect((await call(undefined, 'GET', '/console/api/queue')).status).toBe(401);
+  });
+
+  it('when the password is wrong five times, then the account is locked (429) even for the right password', async () => {
+    const attempt = (password: string) => fetch(`${base}/console/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'lockme', password }) });
+    for (let i = 0; i < 4; i++) expect((await attempt('nope')).status).toBe(401);
+    expect((await attempt('nope')).status).toBe(429);
+    expect((await attempt(PW)).status).toBe(429);
+  });
+
+  it('when a state-changing request has no CSRF token, then it is refused with 403', async () => {
+    const id = await queuedConversation('+15551230001');
+    const anna = await login('anna');
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/claim`, {}, { csrf: false })).status).toBe(403);
+    expect((await call({ ...anna, csrf: 'x'.repeat(43) }, 'POST', `/console/api/conversations/${id}/claim`, {})).status).toBe(403);
+    expect((await app.store.read(id))?.handoff.status).toBe('queued');
+  });
+
+  it('when a session is idle for more than 30 minutes, then it has ended', async () => {
+    const ben = await login('ben');
+    clock += 29 * 60_000;
+    expect((await call(ben, 'GET', '/console/api/queue')).status).toBe(200);
+    clock += 31 * 60_000;
+    expect((await call(ben, 'GET', '/console/api/queue')).status).toBe(401);
+  });
+
+  it('when two counsellors claim at once, then one gets 200 and the other 409 naming the winner', async () => {
+    const id = await queuedConversation('+15551230002');
+    const [anna, ben] = await Promise.all([login('anna'), login('ben')]);
+    const results = await Promise.all([
+      call(anna, 'POST', `/console/api/conversations/${id}/claim`, {}),
+      call(ben, 'POST', `/console/api/conversations/${id}/claim`, {}),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const winner = results[0].status === 200 ? 'anna' : 'ben';
+    expect(results.find((r) => r.status === 409)!.body).toMatchObject({ error: 'taken', owner: winner });
+    expect((await app.store.read(id))?.handoff.counsellorId).toBe(winner);
+  });
+
+  it('when counsellor A owns a conversation, then B cannot read, reply in, note or close it, and a supervisor can', async () => {
+    const from = '+15551230003';
+    const id = await queuedConversation(from);
+    const [anna, ben, sam] = await Promise.all([login('anna'), login('ben'), login('sam')]);
+    expect((await call(ben, 'GET', `/console/api/conversations/${id}`)).status).toBe(200); // queued: anyone may look
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/claim`, {})).status).toBe(200);
+
+    expect((await call(ben, 'GET', `/console/api/conversations/${id}`)).status).toBe(403);
+    expect((await call(ben, 'POST', `/console/api/conversations/${id}/reply`, { text: 'hi' })).status).toBe(403);
+    expect((await call(ben, 'POST', `/console/api/conversations/${id}/note`, { text: 'x' })).status).toBe(403);
+    expect((await call(ben, 'POST', `/console/api/conversations/${id}/close`, {})).status).toBe(403);
+    expect((await call(ben, 'POST', `/console/api/conversations/${id}/erase`, {})).status).toBe(403);
+    const benQueue = await call(ben, 'GET', '/console/api/queue');
+    expect((benQueue.body.active as Array<{ id: string }>).some((c) => c.id === id)).toBe(false);
+    expect(benQueue.body.load).toBeUndefined();
+
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/reply`, { text: 'Hello, I am Anna.' })).status).toBe(200);
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/note`, { text: 'seems safe' })).status).toBe(200);
+    await app.sender.idle();
+    expect(app.dryRun!.to(from).map((m) => m.body)).toContain('Hello, I am Anna.');
+    expect(app.dryRun!.to(from).map((m) => m.body)).not.toContain('seems safe');
+
+    const supView = await call(sam, 'GET', `/console/api/conversations/${id}`);
+    expect(supView.status).toBe(200);
+    const reply = (supView.body.transcript as Array<{ kind: string; text: string; author?: string; delivery?: string }>).find((e) => e.text === 'Hello, I am Anna.');
+    expect(reply).toMatchObject({ kind: 'counsellor', author: 'anna' });
+    expect(reply?.delivery).toBeDefined();
+    expect(supView.body.transcript).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'note', text: 'seems safe' })]));
+    const supQueue = await call(sam, 'GET', '/console/api/queue');
+    expect(supQueue.body.load).toMatchObject({ anna: expect.any(Number) });
+
+    expect((await call(sam, 'POST', `/console/api/conversations/${id}/close`, {})).status).toBe(200);
+    expect((await app.store.read(id))?.handoff.status).toBe('closed');
+  });
+
+  it('when a counsellor transfers and the new owner releases, then ownership follows and the bot is back', async () => {
+    const id = await queuedConversation('+15551230004');
+    const [anna, ben] = await Promise.all([login('anna'), login('ben')]);
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/claim`, {})).status).toBe(200);
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/transfer`, { to: 'nobody' })).status).toBe(400);
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/transfer`, { to: 'ben' })).status).toBe(200);
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/reply`, { text: 'x' })).status).toBe(403);
+    expect((await call(ben, 'POST', `/console/api/conversations/${id}/release`, {})).status).toBe(200);
+    expect((await app.store.read(id))?.handoff.status).toBe('bot');
+  });
+
+  it('when the user sent STOP, then a reply is refused with 409', async () => {
+    const from = '+15551230005';
+    const id = await queuedConversation(from);
+    const anna = await login('anna');
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/claim`, {})).status).toBe(200);
+    await app.store.update(id, (doc) => { doc.stopped = true; });
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/reply`, { text: 'hello?' })).body).toMatchObject({ error: 'stopped' });
+  });
+
+  it('when a supervisor erases a conversation, then it is gone and the erasure is audited', async () => {
+    const id = await queuedConversation('+15551230006');
+    const sam = await login('sam');
+    expect((await call(sam, 'POST', `/console/api/conversations/${id}/erase`, {})).status).toBe(200);
+    expect(await app.store.read(id)).toBeUndefined();
+    const audit = await (await ConsoleAccounts.open({ dir: path.join(dir, 'console') })).readAudit();
+    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ who: 'sam', action: 'erase', conversationId: id })]));
+  });
+
+  it('when counsellors act, then each action is in the audit log with who, what, which conversation and when', async () => {
+    const audit = await (await ConsoleAccounts.open({ dir: path.join(dir, 'console') })).readAudit();
+    const actions = new Set(audit.map((e) => e.action));
+    for (const a of ['login', 'login.failed', 'login.lockout', 'claim', 'claim.refused', 'reply', 'note', 'transfer', 'release', 'close', 'view', 'session.expired']) {
+      expect(actions).toContain(a);
+    }
+    for (const e of audit.filter((x) => x.action === 'reply')) {
+      expect(e).toEqual(expect.objectContaining({ who: expect.any(String), conversationId: expect.any(String), at: expect.any(Number) }));
+    }
+  });
+
+  it('when the user writes to a queued conversation, then the event stream says so with only ids and kinds', async () => {
+    const from = '+15551230007';
+    const id = await queuedConversation(from);
+    const anna = await login('anna');
+    const ctrl = new AbortController();
+    const res = await fetch(`${base}/console/api/events`, { headers: { cookie: anna.cookie }, signal: ctrl.signal });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    let seen = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += Buffer.from(value).toString('utf8');
+        if (seen.includes('event: message')) return;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    await webhook(from, 'are you there?');
+    await Promise.race([reading, new Promise((r) => setTimeout(r, 3000))]);
+    ctrl.abort();
+    expect(seen).toContain(`event: message\ndata: {"kind":"message","conversationId":"${id}"}`);
+    expect(seen).not.toContain('are you there');
+  });
+
+  it('when someone writes in the simulator, then it goes through the signed webhook and the dry-run reply is shown', async () => {
+    const page = await fetch(`${base}/simulator`);
+    expect(page.status).toBe(200);
+    const sent = await fetch(`${base}/simulator/api/send`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ channel: 'sms', from: '+15551230099', body: 'hello' }),
+    });
+    expect(await sent.json()).toMatchObject({ status: 200, address: '+15551230099' });
+    await app.worker.idle();
+    await app.sender.idle();
+    const replies = (await (await fetch(`${base}/simulator/api/messages?to=%2B15551230099`)).json()) as Array<{ body: string }>;
+    expect(replies.length).toBeGreaterThan(0);
+    const form = await fetch(`${base}/simulator/api/send`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'channel=sms&from=%2B1555&body=x' });
+    expect(form.status).toBe(415);
+  });
+});
