@@ -76,11 +76,18 @@ maybe('counsellor console in a browser', () => {
     await item.first().locator('button.open').click();
     await page.click('#claim');
 
-    await page.fill('#reply-text', 'Hello, I am Anna. Are you safe?');
-    await page.waitForSelector('#segments:text("1 SMS segment(s) · GSM-7")');
-    await page.fill('#reply-text', 'مرحبا');
-    await page.waitForSelector('#segments:text("UCS-2")');
-    await page.fill('#reply-text', 'Hello, I am Anna. Are you safe?');
+    // the view re-renders when the claim lands (live event): type again until the counter reflects the draft
+    const typeReply = async (text: string, counter: string) => {
+      for (let i = 0; i < 40; i++) {
+        await page.fill('#reply-text', text);
+        if (await page.locator(`#segments:text("${counter}")`).count()) return;
+        await page.waitForTimeout(250);
+      }
+      throw new Error(`the segment counter never showed ${counter}`);
+    };
+    await typeReply('Hello, I am Anna. Are you safe?', '1 SMS segment(s) · GSM-7');
+    await typeReply('مرحبا', 'UCS-2');
+    await typeReply('Hello, I am Anna. Are you safe?', 'GSM-7');
     await page.click('#send');
     await outboxHas('Hello, I am Anna. Are you safe?');
     await page.locator('.transcript .msg.counsellor p', { hasText: 'Hello, I am Anna.' }).waitFor();
