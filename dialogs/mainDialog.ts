@@ -6,7 +6,7 @@ import {
 import { CountryDialog } from './countryDialog';
 import { COUNTRY_DIALOG, LANGUAGE_DIALOG, MAIN_DIALOG, MAIN_FLOW, WAIT_PROMPT } from './dialogIds';
 import { LanguageDialog } from './languageDialog';
-import { clarifyList, followUps, mainMenu } from './render';
+import { clarifyList, followUps, mainMenu, type ChoiceListData } from './render';
 import { languageOf, profileOf } from './turnProfile';
 import type { DialogDeps, Intent } from './ports';
 
@@ -29,7 +29,8 @@ export type Action =
   | { kind: 'media' }
   | { kind: 'none' };
 
-const CLARIFY_MIN_SCORE = 1.5;
+/** below this best-topic score the message is not understood at all (fallback, then a counsellor) */
+const CLARIFY_MIN_SCORE = 30;
 const FALLBACKS_BEFORE_HANDOFF = 3;
 
 /**
@@ -156,7 +157,8 @@ export class MainDialog extends ComponentDialog {
     const top = c.ranked[0];
     // recall first: a false alarm costs a counsellor a minute, a missed emergency can cost a life
     if (c.ranked.slice(0, 2).some((r) => r.topic === 'help.emergency' && r.score >= top.score * 0.5)) return { kind: 'emergency' };
-    if (top && (c.confident || top.score >= CLARIFY_MIN_SCORE * 2)) return this.topicAction(top.topic, 'search');
+    if (top && c.confident) return this.topicAction(top.topic, 'search');
+    // unsure between topics: one clarifying question with the likeliest ones (never a dead end)
     if (top && top.score >= CLARIFY_MIN_SCORE) return { kind: 'clarify', topics: c.ranked.slice(0, 3).map((r) => r.topic) };
     return { kind: 'fallback' };
   }
@@ -167,8 +169,8 @@ export class MainDialog extends ComponentDialog {
     return { kind: 'topic', topic, intent };
   }
 
-  private async say(context: TurnContext, text: string): Promise<void> {
-    if (text) await context.sendActivity({ type: 'message', text });
+  private async say(context: TurnContext, text: string, list?: ChoiceListData): Promise<void> {
+    if (text) await context.sendActivity({ type: 'message', text, channelData: list ? { list } : undefined });
   }
 
   private async welcome(context: TurnContext): Promise<void> {
@@ -202,7 +204,7 @@ export class MainDialog extends ComponentDialog {
   private async offerFollowUps(context: TurnContext, topicId: string, afterMore: boolean): Promise<void> {
     const f = followUps(this.deps.translator, this.deps.knowledge, languageOf(context), topicId, afterMore ? 'whatsapp' : context.activity.channelId);
     profileOf(context).choices = f.choices;
-    await this.say(context, f.text);
+    await this.say(context, f.text, f.list);
   }
 
   /** Performs an action: the replies, the remembered choices, and what the turn log says. */
@@ -218,7 +220,7 @@ export class MainDialog extends ComponentDialog {
       case 'menu': {
         const m = mainMenu(t, k, lng, discreet);
         p.choices = m.choices;
-        await this.say(context, m.text);
+        await this.say(context, m.text, m.list);
         return reporter.report(context, { intent: 'menu', topic: null });
       }
       case 'topic':
@@ -233,7 +235,7 @@ export class MainDialog extends ComponentDialog {
       case 'clarify': {
         const c = clarifyList(t, k, lng, action.topics);
         p.choices = c.choices;
-        await this.say(context, c.text);
+        await this.say(context, c.text, c.list);
         return reporter.report(context, { intent: 'clarify', topic: null });
       }
       case 'fallback': {

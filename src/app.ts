@@ -109,7 +109,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   });
   const eraser = new Eraser({ store, api, translator, logger, from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber } });
 
-  const adapter = new TwilioAdapter();
+  const adapter = new TwilioAdapter(config.twilio.contentSids);
   const consoleEvents = new ConsoleEvents();
   const bot = new SafetyBot({
     stateStorage: (items) => new DocumentStorage(items),

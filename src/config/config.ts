@@ -12,7 +12,8 @@ export interface Config {
     smsNumber: string | undefined;
     whatsappNumber: string | undefined;
     apiBaseUrl: string | undefined;
-    contentSids: Record<string, { list?: string; reopen?: string }>;
+    /** per language: `lists` maps an item count to a twilio/list-picker template; `reopen` re-opens the 24-hour window */
+    contentSids: Record<string, { lists?: Record<string, string>; reopen?: string }>;
   };
   /** True when no Twilio credentials are configured: replies are recorded, not sent. */
   dryRun: boolean;
@@ -51,7 +52,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     try {
       contentSids = JSON.parse(e.WHATSAPP_CONTENT_SIDS);
     } catch {
-      problems.push('WHATSAPP_CONTENT_SIDS: must be JSON like {"en":{"list":"HX..."}}');
+      problems.push('WHATSAPP_CONTENT_SIDS: must be JSON like {"en":{"lists":{"3":"HX..."},"reopen":"HX..."}}');
     }
   }
   let officeHours: OfficeHours | undefined;

@@ -51,7 +51,7 @@ export const envDocs: Record<keyof Env, string> = {
   TWILIO_SMS_NUMBER: 'E.164 sender number for SMS, e.g. +15005550006',
   TWILIO_WHATSAPP_NUMBER: 'E.164 WhatsApp sender, without the whatsapp: prefix',
   TWILIO_API_BASE_URL: 'optional: every request the twilio SDK makes goes to this base instead of Twilio (sandboxes, tests)',
-  WHATSAPP_CONTENT_SIDS: 'optional JSON {"<lng>":{"list":"HX...","reopen":"HX..."}}: Content API templates per language',
+  WHATSAPP_CONTENT_SIDS: 'optional JSON {"<lng>":{"lists":{"<items>":"HX..."},"reopen":"HX..."}}: WhatsApp Content API templates per language',
   DATA_DIR: 'where the embedded store keeps its files (default ./data)',
   DATABASE_URL: 'optional postgres:// URL: every store moves to PostgreSQL (several instances)',
   PSEUDONYM_KEY: 'secret for the HMAC that turns a phone number into a conversation id; generated into DATA_DIR outside production',

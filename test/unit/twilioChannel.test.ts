@@ -75,3 +75,39 @@ describe('TwilioAdapter mapping', () => {
     await expect(adapter.deleteActivity()).rejects.toThrow('TwilioAdapter.deleteActivity()');
   });
 });
+
+describe('WhatsApp interactive lists (Content API)', () => {
+  const lists = { en: { lists: { '3': 'HX' + 'c'.repeat(32) } } };
+  const collect = async (adapter: TwilioAdapter, channelId: string, list?: { header: string; items: Array<{ id: string; title: string }> }) => {
+    const { TurnContext } = await import('botbuilder-core');
+    const { OUTBOUND } = await import('../../src/bot/turnKeys');
+    const out: Array<Record<string, unknown>> = [];
+    const ctx = new TurnContext(adapter, { type: 'message', channelId, locale: 'en', conversation: { id: 'c', isGroup: false, conversationType: 'personal', name: '' } } as never);
+    ctx.turnState.set(OUTBOUND, { add: (m: Record<string, unknown>) => out.push(m) });
+    await ctx.sendActivity({ type: 'message', text: 'Reply:\n1 A\n2 B\n0 Menu', channelData: list ? { list } : undefined });
+    return out;
+  };
+  const list = { header: 'Reply:', items: [{ id: '1', title: 'A' }, { id: '2', title: 'B' }, { id: '0', title: 'Menu' }] };
+
+  test('when a template exists for the language and item count, then WhatsApp gets the ContentSid with numbered ids, and the text stays for the transcript', async () => {
+    const [m] = await collect(new TwilioAdapter(lists), 'whatsapp', list);
+    expect(m.contentSid).toBe(lists.en.lists['3']);
+    expect(JSON.parse(m.contentVariables as string)).toEqual({ '1': 'Reply:', '2': 'A', '3': '1', '4': 'B', '5': '2', '6': 'Menu', '7': '0' });
+    expect(m.body).toContain('1 A');
+  });
+
+  test.each([
+    ['SMS', 'sms', list],
+    ['no template for that count', 'whatsapp', { ...list, items: list.items.slice(0, 2) }],
+  ])('when %s, then the numbered text is sent', async (_n, channel, l) => {
+    const [m] = await collect(new TwilioAdapter(lists), channel, l);
+    expect(m.contentSid).toBeUndefined();
+    expect(m.body).toBe('Reply:\n1 A\n2 B\n0 Menu');
+  });
+
+  test('when a user taps a list item, then the activity text is the item id, the same number an SMS user types', () => {
+    const doc = newConversation('whatsapp-' + 'e'.repeat(40), 'whatsapp', 'whatsapp:+15551230001', 0);
+    const a = new TwilioAdapter().toActivity(doc, { sid: 'SM2', body: 'Going home safely', numMedia: 0, receivedAt: 1, payload: { ListId: '2', ListTitle: 'Going home safely' } });
+    expect(a.text).toBe('2');
+  });
+});

@@ -13,6 +13,14 @@ import { splitForSms, splitForWhatsApp } from './splitMessage';
  * are handed to the turn's outbox (stored with the turn, sent after it commits).
  */
 export class TwilioAdapter extends BotAdapter {
+  /**
+   * `contentSids[lng].lists[n]`: a WhatsApp list-picker template (Content API) with n items; when one exists for a
+   * list the dialogs send, WhatsApp users get an interactive list whose item ids are the same numbers SMS users type.
+   */
+  constructor(private readonly contentSids: Record<string, { lists?: Record<string, string> }> = {}) {
+    super();
+  }
+
   toActivity(doc: ConversationDoc, item: InboundItem): Partial<Activity> {
     const media = Array.from({ length: item.numMedia }, (_, i) => ({
       contentType: item.payload[`MediaContentType${i}`] ?? 'application/octet-stream',
@@ -27,7 +35,8 @@ export class TwilioAdapter extends BotAdapter {
       conversation: { id: doc.id, isGroup: false, conversationType: 'personal', name: '' },
       from: { id: doc.id, name: '', role: 'user' },
       recipient: { id: 'bot', name: 'safe-migration-bot', role: 'bot' },
-      text: item.body,
+      // a tapped list item or quick reply carries its id: the same number a user would type
+      text: item.payload.ListId || item.payload.ButtonPayload || item.body,
       locale: doc.locale,
       attachments: media.length ? media : undefined,
       channelData: { ...item.payload, From: doc.address },
@@ -58,9 +67,21 @@ export class TwilioAdapter extends BotAdapter {
         continue;
       }
       if (a.type !== ActivityTypes.Message) throw new Error(`TwilioAdapter.sendActivities(): unsupported activity type "${a.type}"`);
-      const cd = (a.channelData ?? {}) as { contentSid?: string; contentVariables?: string; origin?: 'bot' | 'system'; evenIfStopped?: boolean };
+      const cd = (a.channelData ?? {}) as {
+        contentSid?: string; contentVariables?: string; origin?: 'bot' | 'system'; evenIfStopped?: boolean;
+        list?: { header: string; items: Array<{ id: string; title: string }> };
+      };
       const text = a.text ?? '';
-      if (cd.contentSid && context.activity.channelId === 'whatsapp') {
+      const template = cd.list && context.activity.channelId === 'whatsapp' ? this.contentSids[context.activity.locale ?? 'en']?.lists?.[String(cd.list.items.length)] : undefined;
+      if (template && cd.list) {
+        // variables: 1 = body text, then per item its title (rows are at most 24 characters) and its id (the number)
+        const vars: Record<string, string> = { '1': cd.list.header };
+        cd.list.items.forEach((it, i) => {
+          vars[String(2 + 2 * i)] = it.title.slice(0, 24);
+          vars[String(3 + 2 * i)] = it.id;
+        });
+        collector.add({ body: text, contentSid: template, contentVariables: JSON.stringify(vars), origin: cd.origin, evenIfStopped: cd.evenIfStopped });
+      } else if (cd.contentSid && context.activity.channelId === 'whatsapp') {
         collector.add({ body: text, contentSid: cd.contentSid, contentVariables: cd.contentVariables, origin: cd.origin, evenIfStopped: cd.evenIfStopped });
       } else {
         const parts = context.activity.channelId === 'sms' ? splitForSms(text) : splitForWhatsApp(text);
