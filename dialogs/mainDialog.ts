@@ -231,6 +231,7 @@ export class MainDialog extends ComponentDialog {
       }
       case 'topicCard':
         await this.say(context, [t.t(lng, 'country.saved'), k.countryCard(lng, p.country ?? 'OTHER')].join('\n'));
+        reporter.report(context, { intent: 'topic', topic: action.topic });
         return this.offerFollowUps(context, action.topic, false);
       case 'clarify': {
         const c = clarifyList(t, k, lng, action.topics);

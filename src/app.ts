@@ -16,7 +16,7 @@ import { loadContent, projectRoot } from './knowledge/loadContent';
 import { CountryCards } from './knowledge/countryCards';
 import { KnowledgeBase } from './knowledge/knowledgeBase';
 import { LanguageDetector } from './knowledge/languageDetector';
-import { detectorTexts } from './knowledge/detectorTexts';
+import { detectorGreetings, detectorTexts } from './knowledge/detectorTexts';
 import { I18nTranslator } from './bot/translator';
 import { SafetyBot } from './bot/safetyBot';
 import { installTurnErrorHandler } from './bot/turnError';
@@ -80,7 +80,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const translator = new I18nTranslator(content);
   const cards = new CountryCards(path.join(root, 'src', 'knowledge', 'countries.json'));
   const knowledge = new KnowledgeBase(content, translator, cards);
-  const detector = new LanguageDetector(detectorTexts(content), franc);
+  const detector = new LanguageDetector(detectorTexts(content), franc, detectorGreetings(content));
 
   let dryRun: DryRunMessagesApi | undefined;
   let api: MessagesApi;

@@ -31,6 +31,9 @@ export interface Config {
   maxBodyBytes: number;
 }
 
+/** Twilio's magic test number, used as the sender in dry-run mode */
+export const DRY_RUN_NUMBER = '+15005550006';
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -81,8 +84,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     twilio: {
       accountSid: e.TWILIO_ACCOUNT_SID,
       authToken: e.TWILIO_AUTH_TOKEN,
-      smsNumber: e.TWILIO_SMS_NUMBER,
-      whatsappNumber: e.TWILIO_WHATSAPP_NUMBER,
+      // dry-run needs no real number: Twilio's test number stands in, so the local chat and simulator work
+      smsNumber: e.TWILIO_SMS_NUMBER ?? (dryRun ? DRY_RUN_NUMBER : undefined),
+      whatsappNumber: e.TWILIO_WHATSAPP_NUMBER ?? (dryRun ? DRY_RUN_NUMBER : undefined),
       apiBaseUrl: e.TWILIO_API_BASE_URL?.replace(/\/+$/, ''),
       contentSids,
     },

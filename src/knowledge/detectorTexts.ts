@@ -20,3 +20,7 @@ export function detectorTexts(content: Content): Partial<Record<Language, string
   }
   return out;
 }
+
+export function detectorGreetings(content: Content): Partial<Record<Language, string[]>> {
+  return Object.fromEntries(content.languages.map((l) => [l, content.byLanguage[l].understanding?.greetings ?? []]));
+}

@@ -29,7 +29,11 @@ export class LanguageDetector {
   /** character-trigram profiles (relative frequencies) of each language's own locale texts */
   private readonly profiles = new Map<Language, Map<string, number>>();
 
-  constructor(texts: Partial<Record<Language, string[]>>, private readonly franc?: FrancFn) {
+  private readonly greetings = new Map<Language, Set<string>>();
+
+  /** `greetings`: each language's hello-type messages, which tell a one-word first message apart */
+  constructor(texts: Partial<Record<Language, string[]>>, private readonly franc?: FrancFn, greetings: Partial<Record<Language, string[]>> = {}) {
+    for (const [lang, list] of Object.entries(greetings) as Array<[Language, string[]]>) this.greetings.set(lang, new Set(list.map(normalize)));
     for (const [lang, list] of Object.entries(texts) as Array<[Language, string[]]>) {
       const seen = new Set<string>();
       for (const t of list) for (const w of normalize(t).split(' ')) if (w.length > 1 && !/^\d+$/.test(w)) seen.add(w);
@@ -85,6 +89,14 @@ export class LanguageDetector {
       candidates = ['en', 'fr', 'om', 'so', 'ha'];
     }
     const scores = this.vocabScores(text, candidates);
+    if (nWords <= 2 && !fromLetters) {
+      // a greeting or a word or two: only a word that belongs to one language alone decides; else the script's
+      // most common language among our users (Arabic, Amharic, English) until the user says more
+      const greeted = candidates.filter((c) => this.greetings.get(c)?.has(normalize(text)));
+      if (greeted.length) return { language: greeted.includes(candidates[0]) ? candidates[0] : greeted[0], confident: false };
+      const unique = [...scores.entries()].filter(([, v]) => v >= 1);
+      return { language: unique.length === 1 ? unique[0][0] : candidates[0], confident: false };
+    }
     const grams = trigrams(text);
     if (grams.length) {
       const sims = candidates.map((c) => {

@@ -46,7 +46,7 @@ export class TopicClassifier {
    * `threshold`: an answer is confident when the best topic's score is at least `min` and `margin` times the second's;
    * measured on the development set (test/eval/dev.jsonl), never on the held-out set.
    */
-  constructor(understanding: Record<string, Understanding | undefined>, private readonly threshold = { min: 60, margin: 1.05 }) {
+  constructor(understanding: Record<string, Understanding | undefined>, private readonly threshold = { min: 60, margin: 1.05 }, private readonly tuning = { weights: [1, 0.5, 0.25], ownLanguageBoost: 1.6 }) {
     this.index = new MiniSearch<Doc>({
       fields: ['text'],
       storeFields: ['topic', 'lang'],
@@ -72,16 +72,16 @@ export class TopicClassifier {
       combineWith: 'OR',
       fuzzy: (term) => (!term.startsWith('#') && term.length > 4 ? 0.2 : false),
       prefix: (term) => !term.startsWith('#') && term.length > 3,
-      boostDocument: (_id, _term, stored) => (stored?.lang === lang ? 1.6 : 1),
+      boostDocument: (_id, _term, stored) => (stored?.lang === lang ? this.tuning.ownLanguageBoost : 1),
     });
     const perTopic = new Map<TopicId, number[]>();
     for (const r of results) {
       const list = perTopic.get(r.topic as TopicId) ?? [];
-      if (list.length < 3) list.push(r.score);
+      if (list.length < this.tuning.weights.length) list.push(r.score);
       perTopic.set(r.topic as TopicId, list);
     }
     const scores = new Map<TopicId, number>();
-    for (const [topic, list] of perTopic) scores.set(topic, list[0] + (list[1] ?? 0) * 0.5 + (list[2] ?? 0) * 0.25);
+    for (const [topic, list] of perTopic) scores.set(topic, list.reduce((sum, x, i) => sum + x * (this.tuning.weights[i] ?? 0), 0));
     const norm = Math.sqrt(tokens.length);
     for (const [topic, s] of scores) scores.set(topic, s / norm);
     for (const hit of this.keywords.find(text)) scores.set(hit.topic, (scores.get(hit.topic) ?? 0) + (hit.lang === lang ? 3 : 2));

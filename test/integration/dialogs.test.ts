@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { inboundForm, postSigned, settle, startApp, type Running } from '../helpers/testApp';
+
+/** Dialog behaviour as tables: what the user says, what the turn log says, and what the reply contains (from locales). */
+const root = path.join(__dirname, '..', '..');
+const ui = (lng: string) => JSON.parse(fs.readFileSync(path.join(root, 'locales', lng, 'ui.json'), 'utf8'));
+const topics = (lng: string) => JSON.parse(fs.readFileSync(path.join(root, 'locales', lng, 'topics.json'), 'utf8'));
+const first = (s: string) => s.split('{{')[0].trim();
+
+type Step = [says: string, turn: { topic: string | null; intent: string; escalated?: boolean }, replyContains: (lng: string) => string[]];
+
+const conversation = (lng: string, greet: string, returnQuestion: string, moreWord: string): Step[] => [
+  [greet, { topic: null, intent: 'menu' }, (l) => [first(ui(l).welcome.first), first(ui(l).menu.header), topics(l)['return.assisted'].title]],
+  ['9', { topic: 'return.assisted', intent: 'topic' }, (l) => [topics(l)['return.assisted'].sms.slice(0, 30), first(ui(l).country.prompt)]],
+  ['6', { topic: 'return.assisted', intent: 'topic' }, (l) => [first(ui(l).country.saved), ui(l).country.names.LY, first(ui(l).card.none), first(ui(l).followUps.header)]],
+  ['0', { topic: null, intent: 'menu' }, (l) => [first(ui(l).menu.header)]],
+  [returnQuestion, { topic: 'return.assisted', intent: 'search' }, (l) => [topics(l)['return.assisted'].sms.slice(0, 30)]],
+  [moreWord, { topic: 'return.assisted', intent: 'topic' }, (l) => [topics(l)['return.assisted'].whatsapp.slice(0, 30)]],
+];
+
+const tables: Array<[string, Step[]]> = [
+  ['en', conversation('en', 'hello', 'how can i go back home to my country', 'more')],
+  ['fr', conversation('fr', 'bonjour', 'je veux rentrer chez moi dans mon pays, comment faire', 'plus')],
+  ['ar', conversation('ar', 'مرحبا', 'كيف ارجع الى بلدي؟ اريد العودة الطوعية', 'المزيد')],
+];
+
+describe.each(tables)('a conversation in %s', (lng, steps) => {
+  let app: Running;
+  const from = `+1555400${String(tables.findIndex(([l]) => l === lng)).padStart(4, '0')}`;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(() => app.close());
+
+  test.each(steps.map((s, i) => [i + 1, ...s] as const))('step %d: when the user says %j, then the turn is %j and the reply holds the locale texts', async (_i, says, turn, contains) => {
+    const before = app.turns().length;
+    const seen = app.app.dryRun!.to(from).length;
+    expect((await postSigned(app, '/twilio/messages', inboundForm(from, says))).status).toBe(200);
+    await settle(app);
+    const t = app.turns()[before];
+    expect(t).toMatchObject({ ...turn, language: lng, channel: 'sms' });
+    const replies = app.app.dryRun!.to(from).slice(seen).map((m) => m.body ?? '').join('\n');
+    for (const part of contains(lng)) expect(replies).toContain(part);
+  });
+});
