@@ -4,7 +4,7 @@ import type { CountryCards, CountryCode } from './countryCards';
 import { COUNTRY_CODES } from './countryCards';
 import { COMMANDS } from './contentSchema';
 import { PhraseMatcher } from './phraseMatcher';
-import { TopicClassifier } from './topicClassifier';
+import { TopicClassifier, contentDocs } from './topicClassifier';
 import { normalize } from './normalize';
 import { MENU_ORDER, NEEDS_COUNTRY, isTopicId, type TopicId } from './topics';
 
@@ -20,7 +20,7 @@ export class KnowledgeBase implements Knowledge {
   constructor(private readonly content: Content, private readonly translator: Translator, private readonly cards: CountryCards) {
     if (!content || !translator || !cards) throw new Error('KnowledgeBase: content, translator and cards are required');
     const und = Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.understanding]));
-    this.classifier = new TopicClassifier(und);
+    this.classifier = new TopicClassifier(und, undefined, undefined, contentDocs(Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.topics]))));
     // English command words work in every language; numbers are not commands (they choose from a list), except 0
     for (const [, c] of Object.entries(content.byLanguage)) {
       const u = c.understanding;

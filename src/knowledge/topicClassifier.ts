@@ -20,7 +20,12 @@ interface Doc {
   topic: TopicId;
   lang: string;
   text: string;
+  /** true for sentences of the answers themselves (weaker evidence than what users write) */
+  content?: boolean;
 }
+
+/** The topics' own words (titles and answer sentences), a wider net than the examples alone. */
+export type ContentDocs = Array<{ topic: TopicId; lang: string; text: string }>;
 
 function tokenize(text: string): string[] {
   const ws = normalize(text).split(' ').filter(Boolean);
@@ -46,10 +51,10 @@ export class TopicClassifier {
    * `threshold`: an answer is confident when the best topic's score is at least `min` and `margin` times the second's;
    * measured on the development set (test/eval/dev.jsonl), never on the held-out set.
    */
-  constructor(understanding: Record<string, Understanding | undefined>, private readonly threshold = { min: 60, margin: 1.05 }, private readonly tuning = { weights: [1, 0.5, 0.25], ownLanguageBoost: 1.6 }) {
+  constructor(understanding: Record<string, Understanding | undefined>, private readonly threshold = { min: 60, margin: 1.05 }, private readonly tuning = { weights: [1, 0.5, 0.25], ownLanguageBoost: 1.6, contentWeight: 0.2 }, contentDocs: ContentDocs = []) {
     this.index = new MiniSearch<Doc>({
       fields: ['text'],
-      storeFields: ['topic', 'lang'],
+      storeFields: ['topic', 'lang', 'content'],
       tokenize,
       processTerm: (t) => t,
     });
@@ -62,6 +67,7 @@ export class TopicClassifier {
         for (const k of t.keywords) this.keywords.add(k, { topic, lang });
       }
     }
+    for (const d of contentDocs) docs.push({ id: docs.length, topic: d.topic, lang: d.lang, text: d.text, content: true });
     this.index.addAll(docs);
   }
 
@@ -72,7 +78,7 @@ export class TopicClassifier {
       combineWith: 'OR',
       fuzzy: (term) => (!term.startsWith('#') && term.length > 4 ? 0.2 : false),
       prefix: (term) => !term.startsWith('#') && term.length > 3,
-      boostDocument: (_id, _term, stored) => (stored?.lang === lang ? this.tuning.ownLanguageBoost : 1),
+      boostDocument: (_id, _term, stored) => (stored?.lang === lang ? this.tuning.ownLanguageBoost : 1) * (stored?.content ? this.tuning.contentWeight : 1),
     });
     const perTopic = new Map<TopicId, number[]>();
     for (const r of results) {
@@ -90,4 +96,16 @@ export class TopicClassifier {
     const confident = !!first && first.score >= this.threshold.min && (!second || first.score >= second.score * this.threshold.margin);
     return { ranked, confident };
   }
+}
+
+/** Titles and answer sentences of every topic in every language, as classifier documents. */
+export function contentDocs(topics: Record<string, Partial<Record<TopicId, { title: string; sms: string; whatsapp: string }>>>): ContentDocs {
+  const docs: ContentDocs = [];
+  for (const [lang, byTopic] of Object.entries(topics)) {
+    for (const [topic, t] of Object.entries(byTopic) as Array<[TopicId, { title: string; sms: string; whatsapp: string }]>) {
+      docs.push({ topic, lang, text: t.title });
+      for (const sentence of `${t.sms}\n${t.whatsapp}`.split(/(?<=[.!?؟።\n])\s*/)) if (sentence.trim().length > 8) docs.push({ topic, lang, text: sentence });
+    }
+  }
+  return docs;
 }
