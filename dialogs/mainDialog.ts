@@ -88,13 +88,15 @@ export class MainDialog extends ComponentDialog {
     const { context } = step;
     const p = profileOf(context);
     const text = ((step.options as { text?: string })?.text ?? context.activity.text ?? '').trim();
-    if (!p.onboarded) {
-      await this.welcome(context);
-      p.onboarded = true;
-    }
     const action = this.understand(context, text);
+    // onboarding never delays an emergency: the numbers first, the welcome and privacy notice after
+    if (!p.onboarded && action.kind !== 'emergency') await this.welcome(context);
     if (action.kind === 'emergency') {
       await this.emergency(context);
+      if (!p.onboarded) await this.welcome(context);
+    }
+    p.onboarded = true;
+    if (action.kind === 'emergency') {
       if (!p.country) {
         p.emergencyCountryPending = true;
         return step.beginDialog(COUNTRY_DIALOG, { promptKey: 'emergency.askCountry', then: { kind: 'emergencyCard' } });

@@ -44,3 +44,35 @@ describe.each(tables)('a conversation in %s', (lng, steps) => {
     for (const part of contains(lng)) expect(replies).toContain(part);
   });
 });
+
+describe('first messages', () => {
+  let app: Running;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(() => app.close());
+
+  test.each([
+    ['en', 'how can i go back home from libya', 'return.assisted', 'search'],
+    ['fr', 'je veux rentrer chez moi au mali, comment faire', 'return.assisted', 'search'],
+    ['ar', 'كيف أعود إلى بلدي من ليبيا؟', 'return.assisted', 'search'],
+  ])('when the first message (%s) asks a question, then the welcome, the notice and the answer come in the same turn', async (lng, says, topic, intent) => {
+    const from = `+1555410${lng.length}${says.length}`;
+    await postSigned(app, '/twilio/messages', inboundForm(from, says));
+    await settle(app);
+    expect(app.turns().at(-1)).toMatchObject({ topic, intent, language: lng });
+    const bodies = app.app.dryRun!.to(from).map((m) => m.body ?? '');
+    expect(bodies[0]).toContain(first(ui(lng).welcome.first));
+    expect(bodies.join('\n')).toContain(topics(lng)[topic].sms.slice(0, 25));
+  });
+
+  test('when the first message is an emergency, then the emergency reply comes before the welcome', async () => {
+    const from = '+15554200001';
+    await postSigned(app, '/twilio/messages', inboundForm(from, 'they kidnapped my brother and ask ransom'));
+    await settle(app);
+    expect(app.turns().at(-1)).toMatchObject({ topic: 'help.emergency', intent: 'emergency', escalated: true });
+    const bodies = app.app.dryRun!.to(from).map((m) => m.body ?? '');
+    expect(bodies[0]).toContain(first(ui('en').emergency.intro));
+    expect(bodies.join('\n')).toContain(first(ui('en').welcome.first));
+  });
+});
