@@ -1,6 +1,6 @@
 // ESM-only packages (lowdb, steno, franc and its n-gram helpers) are transformed to CommonJS for jest;
 // at run time Node 20's require(esm) loads them untransformed.
-const esm = ['lowdb', 'steno', 'franc', 'trigram-utils', 'n-gram', 'collapse-white-space'];
+const esm = ['lowdb', 'steno', 'franc', 'trigram-utils', 'n-gram', 'collapse-white-space', 'node-pg-migrate'];
 module.exports = {
   testEnvironment: 'node',
   maxWorkers: 2,

@@ -25,11 +25,21 @@ export interface ConversationStore {
   /** Insert-if-absent on the MessageSid, in one step with the inbox append. */
   claimInbound(id: string, init: { channel: Channel; address: string }, item: InboundItem): Promise<'accepted' | 'duplicate'>;
   /** Exclusive read-modify-write of one conversation; `fn` returning `{ deleted: true }` semantics via `remove`. */
-  update<T>(id: string, fn: (doc: ConversationDoc) => T | Promise<T>): Promise<T>;
+  /**
+   * `overlapFlush`: resolve once the new document is in place and its data flushed, while the last step of the
+   * flush (the directory entry) completes concurrently; the next change of the same conversation waits for it.
+   * For a change that must be visible before a request leaves (an outbound message marked `sending`).
+   */
+  update<T>(id: string, fn: (doc: ConversationDoc) => T | Promise<T>, opts?: { overlapFlush?: boolean }): Promise<T>;
   read(id: string): Promise<ConversationDoc | undefined>;
   remove(id: string): Promise<void>;
-  /** Conversations with inbound or outbound work not finished (after a crash, at start). */
-  listPending(): Promise<string[]>;
+  /** Rewrites one document unchanged, sealed with the current encryption key (key rotation): `updatedAt` stays. False if absent. */
+  reseal(id: string): Promise<boolean>;
+  /**
+   * Conversations with inbound or outbound work not finished (after a crash, at start). `idleForMs`: only those
+   * untouched for that long (the periodic sweep of several instances skips work that is being done right now).
+   */
+  listPending(opts?: { idleForMs?: number }): Promise<string[]>;
   listSummaries(filter?: { statuses?: string[] }): Promise<ConversationSummary[]>;
   listAllIds(): Promise<string[]>;
   close(): Promise<void>;

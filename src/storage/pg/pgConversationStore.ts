@@ -1,0 +1,189 @@
+import type pg from 'pg';
+import { newConversation, SEEN_SIDS_KEPT, type Channel, type ConversationDoc, type InboundItem } from '../../domain/conversation';
+import { hasPendingWork, summarize, type ConversationStore, type ConversationSummary } from '../../domain/conversationStore';
+import type { Sealer } from '../durableFile';
+import { KeyedMutex } from '../keyedMutex';
+import { Semaphore } from './semaphore';
+
+export interface PgStoreOptions {
+  pool: pg.Pool;
+  sealer: Sealer;
+  now?: () => number;
+  /** connections that may hold a conversation's row lock at once (turns run inside `update`); default pool max - 4 */
+  updateConnections?: number;
+  /** connections for inbound claims, apart from the turns so a webhook is not starved by them; default 2 */
+  claimConnections?: number;
+}
+
+interface Row {
+  doc: string;
+  summary: ConversationSummary | null;
+}
+
+/**
+ * The conversation store on PostgreSQL, for several instances on one database. Same contract as the lowdb
+ * adapter: one row per conversation holding the whole document sealed (AES-GCM); exclusivity across processes is
+ * the row lock (`SELECT ... FOR UPDATE`) held by a transaction for the whole `update` callback; the MessageSid
+ * primary key decides claims. Within the process a per-conversation mutex queues callers without holding a
+ * connection, and lock-holding transactions are capped so reads, lists and claims always find a connection.
+ */
+export class PgConversationStore implements ConversationStore {
+  private readonly mutex = new KeyedMutex();
+  private readonly updates: Semaphore;
+  private readonly claims: Semaphore;
+  private readonly now: () => number;
+
+  private constructor(private readonly o: PgStoreOptions) {
+    this.now = o.now ?? Date.now;
+    const max = o.pool.options.max ?? 10;
+    this.updates = new Semaphore(o.updateConnections ?? Math.max(1, max - 4));
+    this.claims = new Semaphore(o.claimConnections ?? 2);
+  }
+
+  /** `pool` must come from openPostgres (the schema is migrated). */
+  static async open(o: PgStoreOptions): Promise<PgConversationStore> {
+    if (!o?.pool || !o.sealer) throw new Error('PgConversationStore.open(): a pool and a sealer are required');
+    await o.pool.query('SELECT 1 FROM conversations LIMIT 0');
+    return new PgConversationStore(o);
+  }
+
+  claimInbound(id: string, init: { channel: Channel; address: string }, item: InboundItem): Promise<'accepted' | 'duplicate'> {
+    return this.mutex.run(id, () => this.claims.run(() => this.transaction(async (c) => {
+      const claimed = await c.query('INSERT INTO inbound_claims (sid, conversation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [item.sid, id]);
+      if (claimed.rowCount === 0) return { result: 'duplicate' as const, commit: false };
+      let row = await this.lock(c, id);
+      if (!row) {
+        const fresh = newConversation(id, init.channel, init.address, this.now());
+        const inserted = await c.query(
+          'INSERT INTO conversations (id, doc, status) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+          [id, this.o.sealer.encrypt(JSON.stringify(fresh)), fresh.handoff.status],
+        );
+        if (inserted.rowCount) {
+          await this.appendAndWrite(c, fresh, null, item);
+          return { result: 'accepted' as const, commit: true };
+        }
+        row = await this.lock(c, id); // another instance created it meanwhile
+        if (!row) throw new Error(`PgConversationStore.claimInbound(): conversation ${id} vanished while claiming`);
+      }
+      const doc = this.unseal(row.doc);
+      // sids claimed before claims were kept in their own table, or redelivered after their claim was erased
+      if (doc.seenSids.includes(item.sid) || doc.inbox.some((i) => i.sid === item.sid)) return { result: 'duplicate' as const, commit: false };
+      await this.appendAndWrite(c, doc, row.summary, item);
+      return { result: 'accepted' as const, commit: true };
+    })));
+  }
+
+  /** `overlapFlush` changes nothing here: a commit is durable when it returns */
+  update<T>(id: string, fn: (doc: ConversationDoc) => T | Promise<T>, _opts?: { overlapFlush?: boolean }): Promise<T> {
+    return this.mutex.run(id, () => this.updates.run(() => this.transaction(async (c) => {
+      const row = await this.lock(c, id);
+      if (!row) throw new Error(`PgConversationStore.update(): no conversation ${id}`);
+      const doc = this.unseal(row.doc);
+      const unchanged = JSON.stringify(doc);
+      const result = await fn(doc);
+      if (JSON.stringify(doc) === unchanged) return { result, commit: false };
+      await this.write(c, doc, row.summary);
+      return { result, commit: true };
+    })));
+  }
+
+  async read(id: string): Promise<ConversationDoc | undefined> {
+    const { rows } = await this.o.pool.query<{ doc: string }>('SELECT doc FROM conversations WHERE id = $1', [id]);
+    return rows[0] ? this.unseal(rows[0].doc) : undefined;
+  }
+
+  remove(id: string): Promise<void> {
+    return this.mutex.run(id, () => this.updates.run(() => this.transaction(async (c) => {
+      await c.query('DELETE FROM conversations WHERE id = $1', [id]);
+      await c.query('DELETE FROM inbound_claims WHERE conversation_id = $1', [id]);
+      return { result: undefined, commit: true };
+    })));
+  }
+
+  reseal(id: string): Promise<boolean> {
+    return this.mutex.run(id, () => this.updates.run(() => this.transaction(async (c) => {
+      const row = await this.lock(c, id);
+      if (!row) return { result: false, commit: false };
+      const doc = this.unseal(row.doc);
+      await c.query('UPDATE conversations SET doc = $2 WHERE id = $1', [id, this.o.sealer.encrypt(JSON.stringify(doc))]);
+      return { result: true, commit: true };
+    })));
+  }
+
+  async listPending(opts: { idleForMs?: number } = {}): Promise<string[]> {
+    const { rows } = await this.o.pool.query<{ id: string }>(
+      "SELECT id FROM conversations WHERE pending AND updated_at <= now() - make_interval(secs => $1::float8 / 1000) ORDER BY updated_at",
+      [opts.idleForMs ?? 0],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async listSummaries(filter?: { statuses?: string[] }): Promise<ConversationSummary[]> {
+    const { rows } = filter?.statuses
+      ? await this.o.pool.query<{ summary: ConversationSummary }>('SELECT summary FROM conversations WHERE summary IS NOT NULL AND status = ANY($1)', [filter.statuses])
+      : await this.o.pool.query<{ summary: ConversationSummary }>('SELECT summary FROM conversations WHERE summary IS NOT NULL');
+    return rows.map((r) => r.summary);
+  }
+
+  async listAllIds(): Promise<string[]> {
+    const { rows } = await this.o.pool.query<{ id: string }>('SELECT id FROM conversations');
+    return rows.map((r) => r.id);
+  }
+
+  /** Waits for the transactions in flight; the pool itself belongs to openPostgres. */
+  async close(): Promise<void> {
+    while (this.mutex.size > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private async lock(c: pg.PoolClient, id: string): Promise<Row | undefined> {
+    const { rows } = await c.query<Row>('SELECT doc, summary FROM conversations WHERE id = $1 FOR UPDATE', [id]);
+    return rows[0];
+  }
+
+  private async appendAndWrite(c: pg.PoolClient, doc: ConversationDoc, summary: ConversationSummary | null, item: InboundItem): Promise<void> {
+    doc.inbox.push(item);
+    doc.seenSids.push(item.sid);
+    if (doc.seenSids.length > SEEN_SIDS_KEPT) doc.seenSids.splice(0, doc.seenSids.length - SEEN_SIDS_KEPT);
+    doc.twilioSids.push(item.sid);
+    doc.lastInboundAt = item.receivedAt;
+    await this.write(c, doc, summary);
+  }
+
+  private async write(c: pg.PoolClient, doc: ConversationDoc, summary: ConversationSummary | null): Promise<void> {
+    doc.updatedAt = this.now();
+    // like the lowdb index: listed once the conversation leaves the bot or stops, and kept listed afterwards
+    const listed = doc.handoff.status !== 'bot' || doc.stopped || summary !== null;
+    await c.query(
+      'UPDATE conversations SET doc = $2, status = $3, stopped = $4, pending = $5, summary = $6, updated_at = now() WHERE id = $1',
+      [doc.id, this.o.sealer.encrypt(JSON.stringify(doc)), doc.handoff.status, doc.stopped, hasPendingWork(doc), listed ? JSON.stringify(summarize(doc)) : null],
+    );
+  }
+
+  private unseal(sealed: string): ConversationDoc {
+    return JSON.parse(this.o.sealer.decrypt(sealed)) as ConversationDoc;
+  }
+
+  /** BEGIN, run, COMMIT (or ROLLBACK when nothing changed or on error); a broken connection is discarded. */
+  private async transaction<T>(fn: (c: pg.PoolClient) => Promise<{ result: T; commit: boolean }>): Promise<T> {
+    const c = await this.o.pool.connect();
+    let broken: Error | undefined;
+    // a connection lost while the callback runs (no query active) would otherwise be an unhandled 'error'
+    const lost = (err: Error) => (broken = err);
+    c.on('error', lost);
+    try {
+      await c.query('BEGIN');
+      let out: { result: T; commit: boolean };
+      try {
+        out = await fn(c);
+      } catch (err) {
+        await c.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw err;
+      }
+      await c.query(out.commit ? 'COMMIT' : 'ROLLBACK');
+      return out.result;
+    } finally {
+      c.off('error', lost);
+      c.release(broken);
+    }
+  }
+}
