@@ -1,42 +1,9 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Low } from 'lowdb';
 import { hash, verify, Algorithm } from '@node-rs/argon2';
-import { DurableJsonFile } from '../storage/durableFile';
+import type { AccountsRepository, AuditEntry, Role, SessionRecord } from './accountsRepository';
+import { LowdbAccountsRepository } from './lowdbAccountsRepository';
 
-export type Role = 'counsellor' | 'supervisor';
-
-export interface Account {
-  name: string;
-  role: Role;
-  passwordHash: string;
-  createdAt: number;
-  failures: number;
-  lockedUntil?: number;
-}
-
-interface SessionRecord {
-  /** sha-256 of the session id: a leaked file does not give working sessions */
-  idHash: string;
-  name: string;
-  csrf: string;
-  createdAt: number;
-  lastSeenAt: number;
-}
-
-interface AccountsData {
-  accounts: Account[];
-  sessions: SessionRecord[];
-}
-
-export interface AuditEntry {
-  at: number;
-  who: string;
-  action: string;
-  conversationId?: string;
-  detail?: Record<string, string | number | boolean | undefined>;
-}
+export type { AuditEntry, Role } from './accountsRepository';
 
 export interface SessionInfo {
   name: string;
@@ -65,105 +32,62 @@ function sha256(s: string): string {
 }
 
 /**
- * Counsellor and supervisor accounts, their sessions and the audit log, in `<dir>/accounts.json` and
- * `<dir>/audit.log` (JSON lines, append only). Passwords are argon2id hashes; session ids are random 32 bytes and
- * only their hashes are stored. Five failed logins lock an account for 15 minutes; a session ends after 30
- * minutes idle or 12 hours in any case.
+ * Counsellor and supervisor accounts, their sessions and the audit log, kept by an AccountsRepository (files under
+ * DATA_DIR, or PostgreSQL). Passwords are argon2id hashes; session ids are random 32 bytes and only their hashes are
+ * stored. Five failed logins lock an account for 15 minutes; a session ends after 30 minutes idle or 12 hours in
+ * any case.
  */
 export class ConsoleAccounts {
   private dummyHash?: string;
-  private lastWritten = new Map<string, number>();
-  private seenMtime = 0;
+  /** idHash -> when this process last saw the session / last wrote that down */
+  private seen = new Map<string, { at: number; written: number }>();
 
-  private constructor(
-    private readonly db: Low<AccountsData>, private readonly file: string, private readonly auditFile: string, private readonly now: () => number,
-  ) {}
+  constructor(private readonly repo: AccountsRepository, private readonly now: () => number = Date.now) {
+    if (!repo) throw new Error('ConsoleAccounts: a repository is required');
+  }
 
+  /** The embedded default: files in `dir`. */
   static async open(o: { dir: string; now?: () => number }): Promise<ConsoleAccounts> {
     if (!o.dir) throw new Error('ConsoleAccounts.open(): dir is required');
-    await fs.mkdir(o.dir, { recursive: true, mode: 0o700 });
-    const db = new Low<AccountsData>(new DurableJsonFile<AccountsData>(path.join(o.dir, 'accounts.json')), { accounts: [], sessions: [] });
-    await db.read();
-    db.data ??= { accounts: [], sessions: [] };
-    db.data.accounts ??= [];
-    db.data.sessions ??= [];
-    const accounts = new ConsoleAccounts(db, path.join(o.dir, 'accounts.json'), path.join(o.dir, 'audit.log'), o.now ?? Date.now);
-    accounts.seenMtime = await accounts.mtime();
-    return accounts;
-  }
-
-  private async mtime(): Promise<number> {
-    return fs.stat(this.file).then((st) => st.mtimeMs, () => 0);
-  }
-
-  /** `npm run console:user` may change the file while the server runs: read it again when it did. */
-  private async refresh(): Promise<void> {
-    const m = await this.mtime();
-    if (m === this.seenMtime) return;
-    await this.db.read();
-    this.db.data ??= { accounts: [], sessions: [] };
-    this.seenMtime = m;
-  }
-
-  private async save(): Promise<void> {
-    await this.db.write();
-    this.seenMtime = await this.mtime();
+    return new ConsoleAccounts(await LowdbAccountsRepository.open(o.dir), o.now);
   }
 
   static validName(name: string): boolean {
     return NAME.test(name);
   }
 
-  async reload(): Promise<void> {
-    await this.refresh();
+  list(): Promise<Array<{ name: string; role: Role }>> {
+    return this.repo.listAccounts();
   }
 
-  list(): Array<{ name: string; role: Role }> {
-    return this.db.data.accounts.map((a) => ({ name: a.name, role: a.role }));
-  }
-
-  get(name: string): { name: string; role: Role } | undefined {
-    const a = this.db.data.accounts.find((x) => x.name === name);
+  async get(name: string): Promise<{ name: string; role: Role } | undefined> {
+    const a = await this.repo.getAccount(name);
     return a && { name: a.name, role: a.role };
   }
 
   async add(name: string, role: Role, password: string): Promise<void> {
-    await this.refresh();
     if (!NAME.test(name)) throw new Error('ConsoleAccounts.add(): name must be 2-32 of a-z 0-9 . _ -');
     if (role !== 'counsellor' && role !== 'supervisor') throw new Error('ConsoleAccounts.add(): role must be counsellor or supervisor');
     if (typeof password !== 'string' || password.length < 12) throw new Error('ConsoleAccounts.add(): password must have at least 12 characters');
-    if (this.db.data.accounts.some((a) => a.name === name)) throw new Error(`ConsoleAccounts.add(): ${name} exists`);
     const passwordHash = await hash(password, ARGON);
-    this.db.data.accounts.push({ name, role, passwordHash, createdAt: this.now(), failures: 0 });
-    await this.save();
+    if (!(await this.repo.insertAccount({ name, role, passwordHash, createdAt: this.now(), failures: 0 }))) throw new Error(`ConsoleAccounts.add(): ${name} exists`);
     await this.audit({ who: 'admin', action: 'account.add', detail: { name, role } });
   }
 
   async setPassword(name: string, password: string): Promise<void> {
-    await this.refresh();
-    const a = this.db.data.accounts.find((x) => x.name === name);
-    if (!a) throw new Error(`ConsoleAccounts.setPassword(): no account ${name}`);
-    if (password.length < 12) throw new Error('ConsoleAccounts.setPassword(): password must have at least 12 characters');
-    a.passwordHash = await hash(password, ARGON);
-    a.failures = 0;
-    a.lockedUntil = undefined;
-    this.db.data.sessions = this.db.data.sessions.filter((s) => s.name !== name);
-    await this.save();
+    if (typeof password !== 'string' || password.length < 12) throw new Error('ConsoleAccounts.setPassword(): password must have at least 12 characters');
+    if (!(await this.repo.setPasswordHash(name, await hash(password, ARGON)))) throw new Error(`ConsoleAccounts.setPassword(): no account ${name}`);
     await this.audit({ who: 'admin', action: 'account.password', detail: { name } });
   }
 
   async remove(name: string): Promise<void> {
-    await this.refresh();
-    this.db.data.accounts = this.db.data.accounts.filter((a) => a.name !== name);
-    this.db.data.sessions = this.db.data.sessions.filter((s) => s.name !== name);
-    await this.save();
+    await this.repo.deleteAccount(name);
     await this.audit({ who: 'admin', action: 'account.remove', detail: { name } });
   }
 
   async login(name: string, password: string): Promise<LoginResult> {
-    await this.refresh();
     const now = this.now();
-    const a = this.db.data.accounts.find((x) => x.name === name);
+    const a = await this.repo.getAccount(name);
     if (!a) {
       // same work as a real check, so a name's existence does not show in the timing
       this.dummyHash ??= await hash(randomBytes(16).toString('hex'), ARGON);
@@ -177,23 +101,15 @@ export class ConsoleAccounts {
     }
     const good = await verify(a.passwordHash, String(password)).catch(() => false);
     if (!good) {
-      a.failures = (a.lockedUntil && a.lockedUntil <= now ? 0 : a.failures) + 1;
-      a.lockedUntil = undefined;
-      if (a.failures >= LIMITS.maxFailures) {
-        a.lockedUntil = now + LIMITS.lockMs;
-        a.failures = 0;
-      }
-      await this.save();
-      await this.audit({ who: a.name, action: a.lockedUntil ? 'login.lockout' : 'login.failed' });
-      return a.lockedUntil ? { ok: false, reason: 'locked', lockedUntil: a.lockedUntil } : { ok: false, reason: 'invalid' };
+      const { lockedUntil } = await this.repo.recordFailure(a.name, now, LIMITS);
+      await this.audit({ who: a.name, action: lockedUntil ? 'login.lockout' : 'login.failed' });
+      return lockedUntil ? { ok: false, reason: 'locked', lockedUntil } : { ok: false, reason: 'invalid' };
     }
-    a.failures = 0;
-    a.lockedUntil = undefined;
+    await this.repo.clearFailures(a.name);
     const sessionId = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
-    this.db.data.sessions = this.db.data.sessions.filter((s) => this.alive(s, now));
-    this.db.data.sessions.push({ idHash: sha256(sessionId), name: a.name, csrf, createdAt: now, lastSeenAt: now });
-    await this.save();
+    await this.repo.deleteExpiredSessions(now, LIMITS.idleMs, LIMITS.absoluteMs);
+    await this.repo.insertSession({ idHash: sha256(sessionId), name: a.name, csrf, createdAt: now, lastSeenAt: now });
     await this.audit({ who: a.name, action: 'login' });
     return { ok: true, sessionId, session: { name: a.name, role: a.role, csrf } };
   }
@@ -201,36 +117,40 @@ export class ConsoleAccounts {
   /** The session behind a cookie value, renewing its idle timer (unless `touch: false`); undefined when unknown or expired. */
   async session(sessionId: string | undefined, opts: { touch?: boolean } = {}): Promise<SessionInfo | undefined> {
     if (!sessionId) return undefined;
-    await this.refresh();
     const now = this.now();
     const idHash = sha256(sessionId);
-    const s = this.db.data.sessions.find((x) => x.idHash === idHash);
-    if (!s) return undefined;
-    const a = this.db.data.accounts.find((x) => x.name === s.name);
-    if (!a || !this.alive(s, now)) {
-      this.db.data.sessions = this.db.data.sessions.filter((x) => x !== s);
-      await this.save();
-      if (a) await this.audit({ who: a.name, action: 'session.expired' });
+    const s = await this.repo.findSession(idHash);
+    if (!s) {
+      this.seen.delete(idHash);
       return undefined;
     }
-    if (opts.touch === false) return { name: a.name, role: a.role, csrf: s.csrf };
-    s.lastSeenAt = now;
-    if (now - (this.lastWritten.get(idHash) ?? s.createdAt) >= LIMITS.touchWriteMs) {
-      this.lastWritten.set(idHash, now);
-      await this.save();
+    const a = await this.repo.getAccount(s.name);
+    const mine = this.seen.get(idHash);
+    const lastSeenAt = Math.max(s.lastSeenAt, mine?.at ?? 0);
+    if (!a || !this.alive({ ...s, lastSeenAt }, now)) {
+      this.seen.delete(idHash);
+      if (await this.repo.deleteSession(idHash)) {
+        if (a) await this.audit({ who: a.name, action: 'session.expired' });
+      }
+      return undefined;
     }
-    return { name: a.name, role: a.role, csrf: s.csrf };
+    const info = { name: a.name, role: a.role, csrf: s.csrf };
+    if (opts.touch === false) return info;
+    const written = mine?.written ?? s.lastSeenAt;
+    this.seen.set(idHash, { at: now, written });
+    if (now - written >= LIMITS.touchWriteMs) {
+      this.seen.set(idHash, { at: now, written: now });
+      await this.repo.touchSession(idHash, now);
+    }
+    return info;
   }
 
   async logout(sessionId: string | undefined): Promise<void> {
     if (!sessionId) return;
     const idHash = sha256(sessionId);
-    const s = this.db.data.sessions.find((x) => x.idHash === idHash);
-    if (!s) return;
-    this.db.data.sessions = this.db.data.sessions.filter((x) => x !== s);
-    this.lastWritten.delete(idHash);
-    await this.save();
-    await this.audit({ who: s.name, action: 'logout' });
+    this.seen.delete(idHash);
+    const s = await this.repo.deleteSession(idHash);
+    if (s) await this.audit({ who: s.name, action: 'logout' });
   }
 
   static csrfMatches(expected: string, given: unknown): boolean {
@@ -239,18 +159,16 @@ export class ConsoleAccounts {
   }
 
   async audit(e: Omit<AuditEntry, 'at'>): Promise<void> {
-    const entry: AuditEntry = { at: this.now(), ...e };
-    await fs.appendFile(this.auditFile, JSON.stringify(entry) + '\n', { mode: 0o600 });
+    await this.repo.appendAudit({ at: this.now(), ...e });
   }
 
-  async readAudit(): Promise<AuditEntry[]> {
-    try {
-      const raw = await fs.readFile(this.auditFile, 'utf8');
-      return raw.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEntry);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
+  /** oldest first; with `limit`, the newest `limit` entries */
+  readAudit(q: { conversationId?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+    return this.repo.readAudit(q);
+  }
+
+  close(): Promise<void> {
+    return this.repo.close();
   }
 
   private alive(s: SessionRecord, now: number): boolean {

@@ -11,6 +11,8 @@ import { outboxCollector, pushTranscript } from '../channels/twilio/turnWorker';
 import type { Logger } from '../logging/logger';
 
 export const WHATSAPP_WINDOW_MS = 24 * 60 * 60_000;
+/** the same person opening the same conversation again within this time is one `view` in the audit log */
+const VIEW_AUDIT_MS = 10 * 60_000;
 const CONSOLE_LANGUAGES = ['en', 'fr'];
 const STATIC_FILES: Record<string, string> = { 'console.js': 'text/javascript', 'console.css': 'text/css', 'simulator.js': 'text/javascript' };
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 3, high: 2, normal: 1 };
@@ -27,6 +29,8 @@ export interface ConsoleRoutesDeps {
   kick: (id: string) => void;
   publicUrl: () => string;
   staticDir: string;
+  /** approved WhatsApp Content API templates per language (WHATSAPP_CONTENT_SIDS); `reopen` invites the user to reply */
+  whatsappTemplates?: Record<string, { reopen?: string }>;
   logger: Logger;
   now?: () => number;
 }
@@ -39,6 +43,9 @@ class ConsoleError extends Error {
 }
 
 type Authed = Request & { session: SessionInfo; sessionId: string };
+
+/** The console's routes, and `close()` ending every open live-event stream (the app calls it when it stops). */
+export type ConsoleRouter = Router & { close(): void };
 
 export function cookieName(publicUrl: string): string {
   return publicUrl.startsWith('https:') ? '__Host-smb_session' : 'smb_session';
@@ -89,13 +96,14 @@ ${stringsElement(o.bundle)}
 const textBody = z.object({ text: z.string().trim().min(1).max(1600) });
 const loginBody = z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 const transferBody = z.object({ to: z.string().min(1).max(64) });
+const auditQuery = z.object({ conversation: z.string().min(1).max(128).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 /**
  * The counsellor console under /console: the page, its static files and a JSON API. Every API call checks the
  * session, the CSRF token (state-changing calls) and the caller's role and ownership of the conversation on the
  * server; every counsellor action is written to the audit log.
  */
-export function consoleRoutes(d: ConsoleRoutesDeps): Router {
+export function consoleRoutes(d: ConsoleRoutesDeps): ConsoleRouter {
   for (const k of ['accounts', 'store', 'handoff', 'events', 'translator', 'erase', 'kick', 'publicUrl', 'staticDir', 'logger'] as const) {
     if (!d[k]) throw new Error(`consoleRoutes(): ${k} is required`);
   }
@@ -104,6 +112,9 @@ export function consoleRoutes(d: ConsoleRoutesDeps): Router {
   const json = express.json({ limit: '32kb' });
   const form = express.urlencoded({ extended: false, limit: '32kb' });
   const staticCache = new Map<string, string>();
+  const streams = new Set<Response>();
+  /** `who|conversation` -> when that view was audited: live updates refetch the open conversation, one entry per stretch */
+  const viewed = new Map<string, number>();
 
   const setCookie = (res: Response, value: string, maxAgeSec: number) => {
     const secure = d.publicUrl().startsWith('https:');
@@ -164,6 +175,10 @@ export function consoleRoutes(d: ConsoleRoutesDeps): Router {
   };
   const audit = (s: SessionInfo, action: string, conversationId?: string, detail?: Record<string, string | number | boolean | undefined>) =>
     d.accounts.audit({ who: s.name, action, conversationId, detail });
+  /** the approved template inviting the user to reply, for the conversation's language or its base language */
+  const reopenTemplate = (language: string): string | undefined =>
+    d.whatsappTemplates?.[language]?.reopen ?? d.whatsappTemplates?.[language.split('-')[0]]?.reopen;
+  const windowClosed = (doc: ConversationDoc) => doc.channel === 'whatsapp' && (!doc.lastInboundAt || now() - doc.lastInboundAt > WHATSAPP_WINDOW_MS);
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
     const p = schema.safeParse(body ?? {});
     if (!p.success) throw new ConsoleError(400, 'bad_request');
@@ -235,7 +250,7 @@ export function consoleRoutes(d: ConsoleRoutesDeps): Router {
       .sort((a, b) => (PRIORITY_RANK[(b.priority ?? 'normal') as Priority] ?? 1) - (PRIORITY_RANK[(a.priority ?? 'normal') as Priority] ?? 1) || (a.queuedAt ?? 0) - (b.queuedAt ?? 0))
       .map(view);
     const active = all.filter((c) => c.status === 'with_counsellor' && (s.role === 'supervisor' || c.counsellorId === s.name)).map(view);
-    const counsellors = d.accounts.list().map((a) => a.name);
+    const counsellors = (await d.accounts.list()).map((a) => a.name);
     const body: Record<string, unknown> = { me: { name: s.name, role: s.role }, queue, active, counsellors };
     if (s.role === 'supervisor') {
       const load: Record<string, number> = Object.fromEntries(counsellors.map((n) => [n, 0]));
@@ -250,7 +265,12 @@ export function consoleRoutes(d: ConsoleRoutesDeps): Router {
     const s = req.session;
     const doc = await load(String(req.params.id));
     if (!canView(s, doc)) throw new ConsoleError(403, 'forbidden');
-    await audit(s, 'view', doc.id);
+    const seen = `${s.name}|${doc.id}`;
+    if (now() - (viewed.get(seen) ?? -Infinity) >= VIEW_AUDIT_MS) {
+      if (viewed.size > 10_000) viewed.clear();
+      viewed.set(seen, now());
+      await audit(s, 'view', doc.id);
+    }
     const outbox = new Map(doc.outbox.map((o) => [o.id, o]));
     const language = doc.locale ?? 'en';
     const own = d.translator.bundle(language, 'console').canned as Record<string, string> | undefined;
@@ -260,6 +280,8 @@ export function consoleRoutes(d: ConsoleRoutesDeps): Router {
       counsellorId: doc.handoff.counsellorId, queuedAt: doc.handoff.queuedAt, language: doc.locale, country: doc.country, topicsRead: doc.topicsRead,
       stopped: doc.stopped, lastInboundAt: doc.lastInboundAt,
       whatsappWindowEndsAt: doc.channel === 'whatsapp' && doc.lastInboundAt ? doc.lastInboundAt + WHATSAPP_WINDOW_MS : undefined,
+      windowClosed: windowClosed(doc),
+      reopenTemplate: doc.channel === 'whatsapp' ? Boolean(reopenTemplate(language)) : undefined,
       now: now(),
       mine: isOwner(s, doc),
       canned,
@@ -294,11 +316,29 @@ export function consoleRoutes(d: ConsoleRoutesDeps): Router {
     await d.store.update(doc.id, (cur) => {
       if (!isOwner(s, cur)) throw new ConsoleError(403, 'forbidden');
       if (cur.stopped) throw new ConsoleError(409, 'stopped');
-      if (cur.channel === 'whatsapp' && (!cur.lastInboundAt || now() - cur.lastInboundAt > WHATSAPP_WINDOW_MS)) throw new ConsoleError(409, 'window_closed');
+      if (windowClosed(cur)) throw new ConsoleError(409, 'window_closed');
       outboxCollector(cur, now, 'counsellor', s.name).add({ body: text });
     });
     d.kick(doc.id);
     await audit(s, 'reply', doc.id, { length: text.length });
+  });
+
+  // after WhatsApp's 24-hour window only an approved template may be sent: this one invites the user to write again
+  action('reopen', async (req, doc) => {
+    const s = req.session;
+    if (!isOwner(s, doc)) throw new ConsoleError(403, 'forbidden');
+    await d.store.update(doc.id, (cur) => {
+      if (!isOwner(s, cur)) throw new ConsoleError(403, 'forbidden');
+      if (cur.stopped) throw new ConsoleError(409, 'stopped');
+      if (cur.channel !== 'whatsapp' || !windowClosed(cur)) throw new ConsoleError(409, 'window_open');
+      const language = cur.locale ?? 'en';
+      const contentSid = reopenTemplate(language);
+      if (!contentSid) throw new ConsoleError(409, 'no_template', { language });
+      // the body is what the transcript shows; Twilio gets only the ContentSid
+      outboxCollector(cur, now, 'counsellor', s.name).add({ body: d.translator.t(language, 'console:reopen.transcript'), contentSid });
+    });
+    d.kick(doc.id);
+    await audit(s, 'reopen', doc.id);
   });
 
   action('note', async (req, doc) => {
@@ -316,9 +356,11 @@ export function consoleRoutes(d: ConsoleRoutesDeps): Router {
     const s = req.session;
     const { to } = parse(transferBody, req.body);
     requireActor(s, doc);
-    if (!d.accounts.get(to)) throw new ConsoleError(400, 'unknown_counsellor');
-    await d.handoff.transfer(doc.id, s.role === 'supervisor' ? null : s.name, to);
-    await audit(s, 'transfer', doc.id, { to });
+    if (!(await d.accounts.get(to))) throw new ConsoleError(400, 'unknown_counsellor');
+    // a supervisor may also hand a waiting conversation straight to someone
+    if (s.role === 'supervisor' && doc.handoff.status === 'queued') await d.handoff.claim(doc.id, to);
+    else await d.handoff.transfer(doc.id, s.role === 'supervisor' ? null : s.name, to);
+    await audit(s, 'transfer', doc.id, { to, from: doc.handoff.counsellorId });
   });
 
   action('release', async (req, doc) => {
@@ -340,28 +382,42 @@ export function consoleRoutes(d: ConsoleRoutesDeps): Router {
     d.events.publish({ kind: 'erased', conversationId: doc.id });
   });
 
+  // ---- audit log: supervisors only
+  r.get('/console/api/audit', authed, handle(async (req, res) => {
+    if (req.session.role !== 'supervisor') throw new ConsoleError(403, 'forbidden');
+    const q = parse(auditQuery, req.query);
+    const entries = await d.accounts.readAudit({ conversationId: q.conversation, limit: q.limit });
+    res.json({ entries: entries.reverse() });
+  }));
+
   // ---- live events: ids and kinds only; the client refetches what it may see
   r.get('/console/api/events', authed, (req, res) => {
     const s = (req as Authed).session;
     const sessionId = (req as Authed).sessionId;
-    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no',
+      // the socket goes with the stream: a stream ended by close() leaves no idle connection for server.close() to wait on
+      Connection: 'close' });
     res.flushHeaders();
     res.write('retry: 3000\n\n');
+    streams.add(res);
     const visible = (e: ConsoleEvent) =>
       s.role === 'supervisor' || e.kind !== 'message' || e.status === 'queued' || e.counsellorId === s.name;
     const unsubscribe = d.events.subscribe((e) => {
       if (visible(e)) res.write(`event: ${e.kind}\ndata: ${JSON.stringify({ kind: e.kind, conversationId: e.conversationId })}\n\n`);
     });
-    const heartbeat = setInterval(async () => {
-      if (!(await d.accounts.session(sessionId, { touch: false }))) {
+    const heartbeat = setInterval(() => {
+      void d.accounts.session(sessionId, { touch: false }).then((alive) => {
+        if (alive) {
+          res.write(': ping\n\n');
+          return;
+        }
         res.write('event: expired\ndata: {}\n\n');
         res.end();
-        return;
-      }
-      res.write(': ping\n\n');
+      }, () => res.write(': ping\n\n'));
     }, 25_000);
     heartbeat.unref();
     req.on('close', () => {
+      streams.delete(res);
       clearInterval(heartbeat);
       unsubscribe();
     });
@@ -370,5 +426,10 @@ export function consoleRoutes(d: ConsoleRoutesDeps): Router {
   r.use('/console/api', (_req, res) => {
     res.status(404).json({ error: 'not_found' });
   });
-  return r;
+  return Object.assign(r, {
+    close() {
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+  });
 }

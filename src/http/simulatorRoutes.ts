@@ -20,15 +20,26 @@ const sendBody = z.object({
   body: z.string().min(1).max(1600),
 });
 
+/** A request from this machine (the simulator, like /dev/outbox, is for a developer's own browser). */
+export function isLoopback(remoteAddress: string | undefined): boolean {
+  return /^(::1$|127\.|::ffff:127\.)/.test(remoteAddress ?? '');
+}
+
 /**
- * Dry-run only: /simulator lets a developer write as an SMS or WhatsApp user. A message goes through the real
+ * Dry-run only, never in production (the app mounts it only then): /simulator lets a developer write as an SMS or WhatsApp user. A message goes through the real
  * webhook, signed exactly as Twilio would sign it, over HTTP to this same server; replies are read from the
- * dry-run record. No message ever reaches a phone.
+ * dry-run record. No message ever reaches a phone. It answers loopback requests only: anyone who can reach it can
+ * post signed webhooks as any number.
  */
 export function simulatorRoutes(d: SimulatorRoutesDeps): Router {
   for (const k of ['dryRun', 'authToken', 'publicUrl', 'to', 'translator'] as const) if (!d[k]) throw new Error(`simulatorRoutes(): ${k} is required`);
   const r = Router();
   const json = express.json({ limit: '16kb' });
+
+  r.use('/simulator', (req, res, next) => {
+    if (isLoopback(req.socket.remoteAddress)) return next();
+    res.status(403).type('text/plain').send('Forbidden: loopback only');
+  });
 
   r.get('/simulator', (req, res) => {
     const lang = consoleLanguage(req);

@@ -2,6 +2,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { loadConfigFromProcess } from '../config/config';
 import { ConsoleAccounts, type Role } from '../console/accounts';
+import { PgAccountsRepository } from '../console/pgAccountsRepository';
+import { createLogger } from '../logging/logger';
+import { openPostgres } from '../storage/pg/postgres';
 
 /**
  * Console accounts from the command line (operator text, not user-facing):
@@ -46,7 +49,17 @@ async function readPassword(args: string[]): Promise<string> {
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
   const config = loadConfigFromProcess();
-  const accounts = await ConsoleAccounts.open({ dir: path.join(config.dataDir, 'console') });
+  // the same accounts the server uses: PostgreSQL when DATABASE_URL is set, files under DATA_DIR otherwise
+  const pg = config.databaseUrl ? await openPostgres(config.databaseUrl, createLogger({ level: 'warn', pretty: false })) : undefined;
+  try {
+    const accounts = pg ? new ConsoleAccounts(new PgAccountsRepository(pg.pool)) : await ConsoleAccounts.open({ dir: path.join(config.dataDir, 'console') });
+    await run(cmd, args, accounts);
+  } finally {
+    await pg?.close();
+  }
+}
+
+async function run(cmd: string | undefined, args: string[], accounts: ConsoleAccounts): Promise<void> {
   const name = arg(args, 'name');
   switch (cmd) {
     case 'add': {
@@ -67,7 +80,7 @@ async function main(argv: string[]): Promise<void> {
       console.log(`removed ${name}`);
       return;
     case 'list':
-      for (const a of accounts.list()) console.log(`${a.name}\t${a.role}`);
+      for (const a of await accounts.list()) console.log(`${a.name}\t${a.role}`);
       return;
     default:
       console.log('usage: npm run console:user -- add --role counsellor|supervisor --name NAME [--password-stdin] | password --name NAME | remove --name NAME | list');

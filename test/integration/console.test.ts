@@ -6,10 +6,35 @@ import twilio from 'twilio';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { ConsoleAccounts } from '../../src/console/accounts';
+import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio';
+import { inboundForm, postSigned, settle, startApp, withTwilio, type Running } from '../helpers/testApp';
 
 const PW = 'a long enough password 1';
+const REOPEN_SID = 'HX' + 'ab'.repeat(16);
 
 interface Client { cookie: string; csrf: string }
+
+async function loginAt(base: string, name: string, password = PW): Promise<Client> {
+  const res = await fetch(`${base}/console/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  expect(res.status).toBe(200);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  return { cookie, csrf: ((await res.json()) as { csrf: string }).csrf };
+}
+
+async function callAt(base: string, c: Client | undefined, method: string, url: string, body?: unknown, opts: { csrf?: boolean } = {}) {
+  const headers: Record<string, string> = {};
+  if (c) headers.cookie = c.cookie;
+  if (c && opts.csrf !== false && method !== 'GET') headers['x-csrf-token'] = c.csrf;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(base + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : {} };
+}
+
+/** the first address of this machine that is not loopback (requests from it must not reach the simulator) */
+function externalAddress(): string | undefined {
+  return Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+}
 
 describe('counsellor console', () => {
   let dir: string;
@@ -29,22 +54,8 @@ describe('counsellor console', () => {
     await app.sender.idle();
   }
 
-  async function login(name: string, password = PW): Promise<Client> {
-    const res = await fetch(`${base}/console/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }) });
-    expect(res.status).toBe(200);
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-    return { cookie, csrf: ((await res.json()) as { csrf: string }).csrf };
-  }
-
-  async function call(c: Client | undefined, method: string, url: string, body?: unknown, opts: { csrf?: boolean } = {}) {
-    const headers: Record<string, string> = {};
-    if (c) headers.cookie = c.cookie;
-    if (c && opts.csrf !== false && method !== 'GET') headers['x-csrf-token'] = c.csrf;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(base + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : {} };
-  }
+  const login = (name: string, password = PW) => loginAt(base, name, password);
+  const call = (c: Client | undefined, method: string, url: string, body?: unknown, opts: { csrf?: boolean } = {}) => callAt(base, c, method, url, body, opts);
 
   async function queuedConversation(from: string): Promise<string> {
     await webhook(from, 'I want to talk to a person');
@@ -180,13 +191,95 @@ describe('counsellor console', () => {
     expect((await app.store.read(id))?.handoff.status).toBe('bot');
   });
 
-  it('when the user sent STOP, then a reply is refused with 409', async () => {
+  it('when the user sends STOP while a counsellor has the chat, then the console shows it stopped, live, and refuses a reply', async () => {
     const from = '+15551230005';
     const id = await queuedConversation(from);
     const anna = await login('anna');
     expect((await call(anna, 'POST', `/console/api/conversations/${id}/claim`, {})).status).toBe(200);
-    await app.store.update(id, (doc) => { doc.stopped = true; });
-    expect((await call(anna, 'POST', `/console/api/conversations/${id}/reply`, { text: 'hello?' })).body).toMatchObject({ error: 'stopped' });
+    expect((await call(anna, 'GET', `/console/api/conversations/${id}`)).body.stopped).toBe(false);
+
+    const ctrl = new AbortController();
+    const res = await fetch(`${base}/console/api/events`, { headers: { cookie: anna.cookie }, signal: ctrl.signal });
+    const reader = res.body!.getReader();
+    let seen = '';
+    const heard = (async () => {
+      while (!seen.includes(`"conversationId":"${id}"`)) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += Buffer.from(value).toString('utf8');
+      }
+    })();
+    await webhook(from, 'STOP');
+    await heard;
+    ctrl.abort();
+    expect(seen).toContain(`event: message\ndata: {"kind":"message","conversationId":"${id}"}`);
+
+    const view = await call(anna, 'GET', `/console/api/conversations/${id}`);
+    expect(view.body).toMatchObject({ stopped: true, status: 'with_counsellor', mine: true });
+    const sentBefore = app.dryRun!.to(from).length;
+    expect(await call(anna, 'POST', `/console/api/conversations/${id}/reply`, { text: 'hello?' })).toMatchObject({ status: 409, body: { error: 'stopped' } });
+    await app.sender.idle();
+    expect(app.dryRun!.to(from)).toHaveLength(sentBefore);
+  });
+
+  it('when counsellor B asks anything about A\'s conversation, then every endpoint refuses, and a supervisor may do each', async () => {
+    const id = await queuedConversation('+15551230010');
+    const [anna, ben, sam] = await Promise.all([login('anna'), login('ben'), login('sam')]);
+    expect((await call(anna, 'POST', `/console/api/conversations/${id}/claim`, {})).status).toBe(200);
+    const conv = `/console/api/conversations/${id}`;
+    const refused: Array<[string, string, unknown?]> = [
+      ['GET', conv], ['POST', `${conv}/reply`, { text: 'hi' }], ['POST', `${conv}/note`, { text: 'x' }], ['POST', `${conv}/transfer`, { to: 'ben' }],
+      ['POST', `${conv}/release`, {}], ['POST', `${conv}/close`, {}], ['POST', `${conv}/erase`, {}], ['POST', `${conv}/reopen`, {}],
+      ['POST', `${conv}/claim`, {}], ['GET', '/console/api/audit'],
+    ];
+    for (const [method, url, body] of refused) {
+      const r = await call(ben, method, url, body);
+      expect([url, r.status]).toEqual([url, url.endsWith('/claim') ? 409 : 403]);
+    }
+    expect((await app.store.read(id))?.handoff).toMatchObject({ status: 'with_counsellor', counsellorId: 'anna' });
+    expect((await app.store.read(id))?.transcript.some((e) => e.kind === 'note' || e.kind === 'counsellor')).toBe(false);
+    const benList = await call(ben, 'GET', '/console/api/queue');
+    expect([...benList.body.queue, ...benList.body.active].some((c: { id: string }) => c.id === id)).toBe(false);
+    expect(benList.body.load).toBeUndefined();
+    const annaList = await call(anna, 'GET', '/console/api/queue');
+    expect(annaList.body.active.map((c: { id: string }) => c.id)).toContain(id);
+
+    // the supervisor sees it and the load, reads, notes, reassigns, and the new owner is the only one who may reply
+    const supList = await call(sam, 'GET', '/console/api/queue');
+    expect(supList.body.active.map((c: { id: string }) => c.id)).toContain(id);
+    expect(supList.body.load.anna).toBeGreaterThanOrEqual(1);
+    expect((await call(sam, 'GET', conv)).status).toBe(200);
+    expect((await call(sam, 'POST', `${conv}/note`, { text: 'supervisor note' })).status).toBe(200);
+    expect((await call(sam, 'POST', `${conv}/transfer`, { to: 'ben' })).status).toBe(200);
+    expect((await app.store.read(id))?.handoff).toMatchObject({ status: 'with_counsellor', counsellorId: 'ben' });
+    expect((await call(anna, 'POST', `${conv}/reply`, { text: 'still me' })).status).toBe(403);
+    expect((await call(ben, 'POST', `${conv}/reply`, { text: 'Ben here.' })).status).toBe(200);
+    expect((await call(sam, 'POST', `${conv}/release`, {})).status).toBe(200);
+    expect((await app.store.read(id))?.handoff.status).toBe('bot');
+  });
+
+  it('when a supervisor assigns a waiting conversation, then that counsellor owns it and the user is told', async () => {
+    const from = '+15551230011';
+    const id = await queuedConversation(from);
+    const sam = await login('sam');
+    expect((await call(sam, 'POST', `/console/api/conversations/${id}/transfer`, { to: 'ben' })).status).toBe(200);
+    expect((await app.store.read(id))?.handoff).toMatchObject({ status: 'with_counsellor', counsellorId: 'ben' });
+    await app.sender.idle();
+    const accepted = JSON.parse(fs.readFileSync(path.join(__dirname, '../../locales/en/ui.json'), 'utf8')).handoff.accepted as string;
+    expect(app.dryRun!.to(from).map((m) => m.body)).toContain(accepted);
+    const audit = await call(sam, 'GET', `/console/api/audit?conversation=${id}`);
+    expect(audit.body.entries[0]).toMatchObject({ who: 'sam', action: 'transfer', conversationId: id, detail: { to: 'ben' } });
+  });
+
+  it('when a supervisor opens the audit log, then it lists who did what to which conversation and when, newest first', async () => {
+    const sam = await login('sam');
+    const all = await call(sam, 'GET', '/console/api/audit?limit=1000');
+    expect(all.status).toBe(200);
+    const entries = all.body.entries as Array<{ at: number; who: string; action: string; conversationId?: string }>;
+    expect(entries[0]).toEqual({ at: clock, who: 'sam', action: 'login' });
+    expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ who: 'anna', action: 'claim', conversationId: expect.any(String), at: expect.any(Number) })]));
+    expect((await call(sam, 'GET', '/console/api/audit?limit=2')).body.entries).toHaveLength(2);
+    expect((await call(sam, 'GET', '/console/api/audit?limit=0')).status).toBe(400);
   });
 
   it('when a supervisor erases a conversation, then it is gone and the erasure is audited', async () => {
@@ -247,5 +340,140 @@ describe('counsellor console', () => {
     expect(replies.length).toBeGreaterThan(0);
     const form = await fetch(`${base}/simulator/api/send`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'channel=sms&from=%2B1555&body=x' });
     expect(form.status).toBe(415);
+  });
+
+  it('when the simulator is asked from another machine, then it refuses (loopback only)', async () => {
+    const addr = externalAddress();
+    expect(addr).toBeDefined();
+    const port = new URL(base).port;
+    const remote = `http://${addr}:${port}`;
+    expect((await fetch(`${remote}/healthz`)).status).toBe(200);
+    expect((await fetch(`${remote}/simulator`)).status).toBe(403);
+    expect((await fetch(`${remote}/simulator/api/messages?to=%2B15551230099`)).status).toBe(403);
+    const sent = await fetch(`${remote}/simulator/api/send`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ channel: 'sms', from: '+15551230098', body: 'hello' }),
+    });
+    expect(sent.status).toBe(403);
+    expect(app.dryRun!.to('+15551230098')).toHaveLength(0);
+  });
+});
+
+describe('counsellor console on WhatsApp, with the real twilio SDK against a fake Twilio', () => {
+  let fake: FakeTwilio;
+  let running: Running;
+  let clock: number;
+  const USER = '+15557100001';
+  const FR_USER = '+15557100002';
+
+  async function userWrites(from: string, body: string): Promise<void> {
+    expect((await postSigned(running, '/twilio/messages', inboundForm(from, body, 'whatsapp'))).status).toBe(200);
+    await settle(running);
+  }
+  async function queued(from: string): Promise<string> {
+    const before = new Set((await running.app.store.listSummaries({ statuses: ['queued'] })).map((c) => c.id));
+    await userWrites(from, from === FR_USER ? 'Je veux parler à une personne' : 'I want to talk to a person');
+    const added = (await running.app.store.listSummaries({ statuses: ['queued'] })).filter((c) => !before.has(c.id));
+    expect(added).toHaveLength(1);
+    return added[0].id;
+  }
+
+  beforeAll(async () => {
+    clock = Date.now();
+    fake = await startFakeTwilio();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smb-console-wa-'));
+    const accounts = await ConsoleAccounts.open({ dir: path.join(dataDir, 'console') });
+    await accounts.add('anna', 'counsellor', PW);
+    running = await startApp({ ...withTwilio(fake.url), LOG_LEVEL: 'silent', WHATSAPP_CONTENT_SIDS: JSON.stringify({ en: { reopen: REOPEN_SID } }) }, { dataDir, now: () => clock });
+  });
+  afterAll(async () => {
+    await running?.close();
+    await fake?.close();
+    fs.rmSync(running.dataDir, { recursive: true, force: true });
+  });
+
+  it('when 24 hours have passed since the user wrote, then free text is refused and the approved template goes out as a ContentSid', async () => {
+    const id = await queued(USER);
+    let anna = await loginAt(running.url, 'anna');
+    const conv = `/console/api/conversations/${id}`;
+    expect((await callAt(running.url, anna, 'POST', `${conv}/claim`, {})).status).toBe(200);
+    expect((await callAt(running.url, anna, 'GET', conv)).body).toMatchObject({ windowClosed: false, reopenTemplate: true });
+    expect(await callAt(running.url, anna, 'POST', `${conv}/reopen`, {})).toMatchObject({ status: 409, body: { error: 'window_open' } });
+    expect((await callAt(running.url, anna, 'POST', `${conv}/reply`, { text: 'Hello from Anna' })).status).toBe(200);
+    await settle(running);
+    expect(fake.to(`whatsapp:${USER}`).at(-1)).toMatchObject({ Body: 'Hello from Anna', ContentSid: undefined });
+
+    clock += 25 * 60 * 60_000;
+    anna = await loginAt(running.url, 'anna'); // the old session ended long ago
+    expect((await callAt(running.url, anna, 'GET', conv)).body).toMatchObject({ windowClosed: true, reopenTemplate: true, mine: true });
+    const sent = fake.to(`whatsapp:${USER}`).length;
+    expect(await callAt(running.url, anna, 'POST', `${conv}/reply`, { text: 'are you there?' })).toMatchObject({ status: 409, body: { error: 'window_closed' } });
+    expect((await callAt(running.url, anna, 'POST', `${conv}/reopen`, {})).status).toBe(200);
+    await settle(running);
+    const out = fake.to(`whatsapp:${USER}`);
+    expect(out).toHaveLength(sent + 1);
+    expect(out.at(-1)).toMatchObject({ ContentSid: REOPEN_SID, Body: undefined });
+    const view = await callAt(running.url, anna, 'GET', conv);
+    expect(view.body.transcript.at(-1)).toMatchObject({ kind: 'counsellor', author: 'anna', delivery: expect.any(String) });
+
+    // the user answers: the window is open again for free text
+    await userWrites(USER, 'yes I am here');
+    expect((await callAt(running.url, anna, 'GET', conv)).body).toMatchObject({ windowClosed: false });
+    expect((await callAt(running.url, anna, 'POST', `${conv}/reply`, { text: 'Thank you for answering' })).status).toBe(200);
+    await settle(running);
+    expect(fake.to(`whatsapp:${USER}`).at(-1)).toMatchObject({ Body: 'Thank you for answering' });
+  });
+
+  it('when no template is configured for the user\'s language, then the view says so and nothing is sent', async () => {
+    const id = await queued(FR_USER);
+    const anna = await loginAt(running.url, 'anna');
+    const conv = `/console/api/conversations/${id}`;
+    expect((await callAt(running.url, anna, 'POST', `${conv}/claim`, {})).status).toBe(200);
+    clock += 25 * 60 * 60_000;
+    const again = await loginAt(running.url, 'anna');
+    expect((await callAt(running.url, again, 'GET', conv)).body).toMatchObject({ language: 'fr', windowClosed: true, reopenTemplate: false });
+    const sent = fake.to(`whatsapp:${FR_USER}`).length;
+    expect(await callAt(running.url, again, 'POST', `${conv}/reopen`, {})).toMatchObject({ status: 409, body: { error: 'no_template', language: 'fr' } });
+    await settle(running);
+    expect(fake.to(`whatsapp:${FR_USER}`)).toHaveLength(sent);
+  });
+});
+
+describe('counsellor console when the app stops, and in production', () => {
+  it('when the app closes, then every open event stream is ended cleanly', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smb-console-close-'));
+    const accounts = await ConsoleAccounts.open({ dir: path.join(dataDir, 'console') });
+    await accounts.add('anna', 'counsellor', PW);
+    const running = await startApp({ LOG_LEVEL: 'silent' }, { dataDir });
+    try {
+      const anna = await loginAt(running.url, 'anna');
+      const streams = await Promise.all([1, 2].map(() => fetch(`${running.url}/console/api/events`, { headers: { cookie: anna.cookie } })));
+      const ends = streams.map(async (res) => {
+        const reader = res.body!.getReader();
+        for (;;) if ((await reader.read()).done) return 'ended';
+      });
+      await running.close();
+      // a stream cut by force would reject ("terminated"); an ended one finishes its chunked body
+      expect(await Promise.all(ends)).toEqual(['ended', 'ended']);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('when NODE_ENV is production, then there is no simulator even if asked for', async () => {
+    const fake = await startFakeTwilio();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smb-console-prod-'));
+    const running = await startApp({
+      ...withTwilio(fake.url), NODE_ENV: 'production', SIMULATOR_ENABLED: 'true', LOG_LEVEL: 'silent',
+      PSEUDONYM_KEY: 'p'.repeat(40), DATA_ENCRYPTION_KEY: `k1:${'22'.repeat(32)}`,
+    }, { dataDir });
+    try {
+      expect((await fetch(`${running.url}/simulator`)).status).toBe(404);
+      expect((await fetch(`${running.url}/simulator/api/messages?to=x`)).status).toBe(404);
+      expect((await fetch(`${running.url}/console`)).status).toBe(200);
+    } finally {
+      await running.close();
+      await fake.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

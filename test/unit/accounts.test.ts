@@ -72,7 +72,7 @@ describe('ConsoleAccounts', () => {
     const other = await ConsoleAccounts.open({ dir, now: () => clock });
     await other.add('bob', 'supervisor', PW);
     expect((await accounts.login('bob', PW)).ok).toBe(true);
-    expect(accounts.list().map((a) => a.name).sort()).toEqual(['alice', 'bob']);
+    expect((await accounts.list()).map((a) => a.name).sort()).toEqual(['alice', 'bob']);
   });
 
   it('when things happen, then the audit log says who, what and when', async () => {

@@ -3,7 +3,9 @@
 (function () {
   var S = JSON.parse(document.getElementById('i18n').textContent || '{}');
   var app = document.getElementById('app');
-  var state = { me: null, csrf: null, current: null, queue: null, es: null };
+  // editors: the reply and note boxes of the open conversation, kept across re-renders (live updates re-render the
+  // view; the same elements keep what is being typed, the caret and the focus)
+  var state = { me: null, csrf: null, current: null, conv: null, queue: null, queueKey: null, es: null, editors: null };
 
   function t(key, vars) {
     var v = key.split('.').reduce(function (o, k) { return o && typeof o === 'object' ? o[k] : undefined; }, S);
@@ -56,7 +58,7 @@
   // ---- login
   function showLogin(message) {
     if (state.es) { state.es.close(); state.es = null; }
-    state.me = null; state.csrf = null; state.current = null;
+    state.me = null; state.csrf = null; state.current = null; state.conv = null; state.queueKey = null; state.editors = null;
     var err = el('p', { class: 'error', role: 'alert', text: message || '' });
     var name = el('input', { name: 'name', id: 'login-name', autocomplete: 'username', required: 'required' });
     var pw = el('input', { name: 'password', id: 'login-password', type: 'password', autocomplete: 'current-password', required: 'required' });
@@ -102,11 +104,37 @@
         el('section', { class: 'panel' }, [el('h2', { text: t('queue.heading') }), el('ul', { class: 'list', id: 'queue' })]),
         el('section', { class: 'panel' }, [el('h2', { text: me.role === 'supervisor' ? t('queue.active') : t('queue.mine') }), el('ul', { class: 'list', id: 'active' })]),
         me.role === 'supervisor' ? el('section', { class: 'panel' }, [el('h2', { text: t('queue.load') }), el('ul', { class: 'list', id: 'load' })]) : null,
+        me.role === 'supervisor' ? el('section', { class: 'panel' }, [
+          el('h2', { text: t('audit.heading') }),
+          el('button', { class: 'secondary', id: 'audit-refresh', text: t('audit.refresh'), onclick: function () { refreshAudit(); } }),
+          el('ul', { class: 'list audit', id: 'audit' }),
+        ]) : null,
       ]),
       el('section', { class: 'panel', id: 'conversation' }, [el('p', { class: 'muted', text: t('conv.none') })]),
     ]));
     refreshQueue();
+    if (me.role === 'supervisor') refreshAudit();
     connect(live);
+  }
+
+  function auditLines(ul, entries, withConversation) {
+    clear(ul);
+    if (!entries.length) { ul.appendChild(el('li', { class: 'muted', text: t('audit.empty') })); return; }
+    entries.forEach(function (e) {
+      var detail = Object.keys(e.detail || {}).map(function (k) { return k + '=' + e.detail[k]; }).join(' ');
+      ul.appendChild(el('li', { 'data-action': e.action }, [
+        el('span', { text: t('audit.line', { time: new Date(e.at).toLocaleString(), who: e.who, action: e.action }) }),
+        withConversation && e.conversationId ? el('span', { class: 'muted', text: t('audit.conversation', { id: e.conversationId.slice(0, 16) }) }) : null,
+        detail ? el('span', { class: 'muted', text: detail }) : null,
+      ]));
+    });
+  }
+
+  function refreshAudit() {
+    return api('GET', '/console/api/audit?limit=100').then(function (a) {
+      var ul = document.getElementById('audit');
+      if (ul) auditLines(ul, a.entries, true);
+    }, showError);
   }
 
   function showError(e) {
@@ -136,6 +164,10 @@
   function refreshQueue() {
     return api('GET', '/console/api/queue').then(function (q) {
       state.queue = q;
+      // live events arrive in bursts: leave the lists alone (and their buttons clickable) when nothing changed
+      var key = JSON.stringify([q.queue, q.active, q.load]);
+      if (key === state.queueKey) return;
+      state.queueKey = key;
       renderList(document.getElementById('queue'), q.queue, t('queue.empty'));
       renderList(document.getElementById('active'), q.active, t('queue.mineEmpty'));
       var load = document.getElementById('load');
@@ -166,19 +198,16 @@
   }
 
   // ---- one conversation
-  function openConversation(id, keepDrafts) {
-    var drafts = {};
-    if (keepDrafts) ['reply-text', 'note-text'].forEach(function (k) { var e = document.getElementById(k); if (e) drafts[k] = e.value; });
+  // quiet: a refresh after a live event; a conversation that just left this counsellor's sight is no error
+  function openConversation(id, quiet) {
     state.current = id;
     return api('GET', '/console/api/conversations/' + encodeURIComponent(id)).then(function (c) {
       if (state.current !== id) return;
-      renderConversation(c, drafts);
+      renderConversation(c);
     }, function (e) {
-      if (e && e.status === 404 || e && e.status === 403) {
-        state.current = null;
-        clear(document.getElementById('conversation')).appendChild(el('p', { class: 'muted', text: t('conv.none') }));
-      }
-      showError(e);
+      var gone = e && (e.status === 404 || e.status === 403);
+      if (gone) closeView();
+      if (!(gone && quiet)) showError(e);
     });
   }
 
@@ -186,11 +215,41 @@
     if (confirmKey && !window.confirm(t(confirmKey))) return Promise.resolve();
     showError(null);
     return api('POST', '/console/api/conversations/' + encodeURIComponent(id) + '/' + name, body || {}).then(function () {
-      return Promise.all([refreshQueue(), name === 'erase' ? null : openConversation(id)]);
-    }, showError);
+      var supervisor = state.me && state.me.role === 'supervisor';
+      if (supervisor) refreshAudit();
+      // a counsellor who hands a conversation on may no longer see it
+      var gone = name === 'erase' || (!supervisor && (name === 'close' || name === 'release' || name === 'transfer'));
+      if (gone && state.current === id) closeView();
+      return Promise.all([refreshQueue(), gone ? null : openConversation(id)]).then(function () { return true; });
+    }, function (e) { showError(e); return false; });
   }
 
-  function renderConversation(c, drafts) {
+  function closeView() {
+    state.current = null;
+    state.conv = null;
+    state.editors = null;
+    clear(document.getElementById('conversation')).appendChild(el('p', { class: 'muted', text: t('conv.none') }));
+  }
+
+  function countSegments() {
+    var reply = document.getElementById('reply-text'), count = document.getElementById('segments');
+    if (!reply || !count || !state.conv) return;
+    var s = segments(reply.value);
+    count.textContent = state.conv.channel === 'sms' ? t('reply.segments', s) : t('reply.whatsappCount', s);
+  }
+
+  function editorsFor(id) {
+    if (state.editors && state.editors.id === id) return state.editors;
+    var reply = el('textarea', { id: 'reply-text', dir: 'auto', maxlength: '1600' });
+    reply.addEventListener('input', countSegments);
+    state.editors = { id: id, reply: reply, note: el('textarea', { id: 'note-text', dir: 'auto', maxlength: '1600' }) };
+    return state.editors;
+  }
+
+  function renderConversation(c) {
+    var focused = document.activeElement;
+    var editors = editorsFor(c.id);
+    state.conv = c;
     var box = clear(document.getElementById('conversation'));
     var me = state.me;
     box.appendChild(el('h2', { text: t('conv.heading') }));
@@ -199,10 +258,9 @@
     if (c.topicsRead && c.topicsRead.length) box.appendChild(el('p', { class: 'muted', text: t('conv.topics', { topics: c.topicsRead.join(', ') }) }));
     if (c.counsellorId) box.appendChild(el('p', { class: 'muted', text: t('conv.owner', { name: c.counsellorId }) }));
     if (c.stopped) box.appendChild(el('p', { class: 'warn', text: t('conv.stopped') }));
-    var windowClosed = false;
-    if (c.channel === 'whatsapp' && c.whatsappWindowEndsAt) {
-      var left = c.whatsappWindowEndsAt - c.now;
-      windowClosed = left <= 0;
+    var windowClosed = c.channel === 'whatsapp' && c.windowClosed;
+    if (c.channel === 'whatsapp') {
+      var left = (c.whatsappWindowEndsAt || 0) - c.now;
       box.appendChild(el('p', { class: windowClosed ? 'warn' : 'muted', id: 'window',
         text: windowClosed ? t('conv.windowClosed') : t('conv.windowLeft', { hours: Math.floor(left / 3600000), minutes: Math.floor(left % 3600000 / 60000) }) }));
     }
@@ -220,36 +278,38 @@
     if (c.status === 'queued') box.appendChild(el('div', { class: 'row' }, [el('button', { id: 'claim', text: t('conv.claim'), onclick: function () { act(c.id, 'claim'); } })]));
 
     var canAct = c.mine || me.role === 'supervisor';
+    if (c.mine && !c.stopped && windowClosed) {
+      if (c.reopenTemplate) {
+        box.appendChild(el('p', { class: 'muted', text: t('conv.reopenHelp') }));
+        box.appendChild(el('div', { class: 'row' }, [el('button', { id: 'reopen', text: t('conv.reopen'), onclick: function () { act(c.id, 'reopen'); } })]));
+      } else {
+        box.appendChild(el('p', { class: 'warn', id: 'no-template', text: t('conv.noTemplate', { language: c.language || t('conv.unknown') }) }));
+      }
+    }
     if (c.mine && !c.stopped && !windowClosed) {
-      var reply = el('textarea', { id: 'reply-text', dir: 'auto', maxlength: '1600' });
-      reply.value = drafts['reply-text'] || '';
+      var reply = editors.reply;
       var count = el('p', { class: 'muted', id: 'segments', 'aria-live': 'polite' });
-      var update = function () {
-        var s = segments(reply.value);
-        count.textContent = c.channel === 'sms' ? t('reply.segments', s) : t('reply.whatsappCount', s);
-      };
-      reply.addEventListener('input', update);
-      update();
+      var update = countSegments;
       var canned = el('select', { id: 'canned', 'aria-label': t('reply.canned') }, [el('option', { value: '', text: t('reply.cannedNone') })]);
       Object.keys(c.canned || {}).forEach(function (k) { canned.appendChild(el('option', { value: k, text: c.canned[k] })); });
       canned.addEventListener('change', function () { if (canned.value) { reply.value = c.canned[canned.value]; canned.value = ''; update(); reply.focus(); } });
       box.appendChild(el('label', { for: 'reply-text', text: t('reply.label') }));
       box.appendChild(canned);
       box.appendChild(reply);
+      update();
       box.appendChild(el('div', { class: 'row' }, [count, el('button', { id: 'send', text: t('reply.send'), onclick: function () {
         var text = reply.value.trim();
         if (!text) return;
-        act(c.id, 'reply', { text: text }).then(function () { var r = document.getElementById('reply-text'); if (r) { r.value = ''; } });
+        act(c.id, 'reply', { text: text }).then(function (ok) { if (ok && reply.value.trim() === text) { reply.value = ''; countSegments(); } });
       } })]));
     }
     if (canAct) {
-      var note = el('textarea', { id: 'note-text', dir: 'auto', maxlength: '1600' });
-      note.value = drafts['note-text'] || '';
+      var note = editors.note;
       box.appendChild(el('label', { for: 'note-text', text: t('note.label') }));
       box.appendChild(note);
       box.appendChild(el('div', { class: 'row' }, [el('button', { class: 'secondary', id: 'add-note', text: t('note.add'), onclick: function () {
         var text = note.value.trim();
-        if (text) act(c.id, 'note', { text: text }).then(function () { var n = document.getElementById('note-text'); if (n) n.value = ''; });
+        if (text) act(c.id, 'note', { text: text }).then(function (ok) { if (ok && note.value.trim() === text) note.value = ''; });
       } })]));
     }
     if (canAct && c.status === 'with_counsellor') {
@@ -264,12 +324,14 @@
     }
     if (me.role === 'supervisor') {
       box.appendChild(el('div', { class: 'row' }, [el('button', { class: 'danger', id: 'erase', text: t('actions.erase'), onclick: function () {
-        act(c.id, 'erase', {}, 'actions.eraseConfirm').then(function () {
-          state.current = null;
-          clear(document.getElementById('conversation')).appendChild(el('p', { class: 'muted', text: t('conv.none') }));
-        });
+        act(c.id, 'erase', {}, 'actions.eraseConfirm');
       } })]));
+      var history = el('ul', { class: 'list audit', id: 'conversation-audit' });
+      box.appendChild(el('h3', { text: t('conv.audit') }));
+      box.appendChild(history);
+      api('GET', '/console/api/audit?limit=50&conversation=' + encodeURIComponent(c.id)).then(function (a) { auditLines(history, a.entries, false); }, showError);
     }
+    if ((focused === editors.reply || focused === editors.note) && document.body.contains(focused)) focused.focus();
   }
 
   api('GET', '/console/api/me').then(start, function (e) { if (!e || !e.handled) showLogin(''); });

@@ -48,7 +48,7 @@
         if (seen[m.sid]) return;
         seen[m.sid] = true;
         after = Math.max(after, m.at - 1);
-        add('bot', t('simulator.bot'), m.body || m.contentSid || '');
+        add('bot', t('simulator.bot'), m.body || (m.contentSid ? t('simulator.template', { sid: m.contentSid }) : ''));
       });
     }, function () {});
   }, 1000);
