@@ -14,6 +14,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else if (e?.type === 'entity.too.large') {
       status = 413;
       message = 'Payload too large';
+    } else if (e?.type === 'parameters.too.many') {
+      // body-parser creates it as 413, then re-wraps it as 400 on the way out: the type is what is reliable
+      status = 413;
+      message = 'Payload too large: too many form fields';
     } else if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
       status = 415;
       message = 'Unsupported encoding';
