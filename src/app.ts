@@ -9,7 +9,12 @@ import { resolveSecrets } from './privacy/secrets';
 import { Pseudonymizer } from './privacy/pseudonym';
 import { Cipher, parseKeyRing } from './privacy/cipher';
 import { Eraser } from './privacy/eraser';
+import { Retention } from './privacy/retention';
 import { LowdbConversationStore } from './storage/lowdbConversationStore';
+import { AckLog } from './storage/ackLog';
+import { openPostgres } from './storage/pg/postgres';
+import { PgConversationStore } from './storage/pg/pgConversationStore';
+import { PgEvents, bridgeBus } from './storage/pg/pgEvents';
 import { DocumentStorage } from './storage/documentStorage';
 import type { ConversationStore } from './domain/conversationStore';
 import { loadContent, projectRoot } from './knowledge/loadContent';
@@ -32,6 +37,7 @@ import { devRoutes } from './http/devRoutes';
 import { consoleRoutes } from './http/consoleRoutes';
 import { simulatorRoutes } from './http/simulatorRoutes';
 import { ConsoleAccounts } from './console/accounts';
+import { PgAccountsRepository } from './console/pgAccountsRepository';
 import { ConsoleEvents } from './console/consoleEvents';
 import { errorHandler } from './http/errorHandler';
 
@@ -39,6 +45,8 @@ export interface AppDeps {
   /** JSON log destination (tests capture it); stdout by default */
   logDestination?: { write(s: string): void };
   now?: () => number;
+  /** when the retention purge runs: once `firstAfterMs` after start, then every `everyMs` (default 1 min, 1 h) */
+  retentionSchedule?: { firstAfterMs: number; everyMs: number };
 }
 
 export interface App {
@@ -52,6 +60,8 @@ export interface App {
   worker: TurnWorker;
   sender: OutboundSender;
   handoff: HandoffService;
+  /** purges conversations untouched for RETENTION_DAYS (scheduled hourly; tests call `purge()`) */
+  retention: Retention;
   dryRun?: DryRunMessagesApi;
   /** the token webhooks are signed with (the Twilio auth token, or the generated dry-run token) */
   authToken: string;
@@ -70,7 +80,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   }
   const pseudonyms = new Pseudonymizer(secrets.pseudonymKey);
   const cipher = new Cipher(parseKeyRing(secrets.dataEncryptionKey));
-  const store: ConversationStore = await LowdbConversationStore.open({ dataDir: path.join(config.dataDir, 'store'), sealer: cipher, now });
+  // DATABASE_URL moves the stores to PostgreSQL (several instances on one database)
+  const pg = config.databaseUrl ? await openPostgres(config.databaseUrl, logger) : undefined;
+  const store: ConversationStore = pg
+    ? await PgConversationStore.open({ pool: pg.pool, sealer: cipher, now })
+    : await LowdbConversationStore.open({ dataDir: path.join(config.dataDir, 'store'), sealer: cipher, now });
 
   const root = projectRoot();
   const content = loadContent(path.join(root, 'locales'));
@@ -99,6 +113,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     store, api, logger, now,
     from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber },
     statusCallbackUrl: (conv, token) => (config.dryRun ? undefined : `${publicUrl}/twilio/status?c=${conv}&t=${token}`),
+    sharedStore: !!pg,
   });
   handoff.setNotifier((doc, key, origin) => {
     outboxCollector(doc, now, origin).add({ body: translator.t(doc.locale ?? 'en', key), origin: origin === 'counsellor' ? 'system' : origin as 'system' });
@@ -108,9 +123,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     sender.kick(e.conversationId);
   });
   const eraser = new Eraser({ store, api, translator, logger, from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber } });
+  const retention = new Retention({ store, eraser, logger, retentionDays: config.retentionDays, now });
 
   const adapter = new TwilioAdapter(config.twilio.contentSids);
   const consoleEvents = new ConsoleEvents();
+  // console live updates across instances: ids and statuses only, never text or numbers
+  const pgEvents = pg ? new PgEvents({ pool: pg.pool, connectionString: config.databaseUrl!, logger }) : undefined;
+  if (pgEvents) {
+    await bridgeBus(pgEvents, 'smb_console', consoleEvents, (e) => ({ kind: e.kind, conversationId: e.conversationId, status: e.status, from: e.from, counsellorId: e.counsellorId }), logger);
+  }
   const bot = new SafetyBot({
     stateStorage: (items) => new DocumentStorage(items),
     translator, knowledge, detector, handoff, logger, officeHours: config.officeHours, handoffWaitMinutes: config.handoffWaitMinutes,
@@ -123,7 +144,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     },
   });
   installTurnErrorHandler(adapter, translator, logger);
-  const worker = new TurnWorker({ store, adapter, logic: (ctx) => bot.runTurn(ctx), sender, logger, concurrency: config.turnConcurrency, now });
+  /** MessageSids stored by this process whose 200 has not gone out yet; an AckLog (embedded store) remembers the rest */
+  const awaitingAck = new Set<string>();
+  const ackLog = pg ? undefined : new AckLog(path.join(config.dataDir, 'store'));
+  const worker = new TurnWorker({
+    store, adapter, logic: (ctx) => bot.runTurn(ctx), sender, logger, concurrency: config.turnConcurrency, now,
+    isAcknowledged: (sid) => !awaitingAck.has(sid),
+  });
 
   let accepting = true;
   const app = express();
@@ -135,22 +162,31 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   });
   app.use(twilioRoutes({
     store, pseudonyms, logger, authToken: () => authToken, publicUrl: () => publicUrl, maxBodyBytes: config.maxBodyBytes, now,
-    onAccepted: (id) => worker.schedule(id),
+    onStoring: (sid) => awaitingAck.add(sid),
+    onNotStored: (sid) => awaitingAck.delete(sid),
+    onAcknowledged: (id, sid) => {
+      // only a message this process stored and had not yet acknowledged; a plain redelivery changes nothing
+      if (!awaitingAck.delete(sid)) return;
+      ackLog?.append(sid);
+      worker.schedule(id);
+    },
     onStatus: (id, token, cb) => sender.recordStatus(id, token, cb),
     isAccepting: () => accepting,
   }));
   if (dryRun && config.env !== 'production') app.use(devRoutes({ dryRun, authToken: () => authToken, publicUrl: () => publicUrl }));
   // ---- counsellor console and simulator (begin) ----
-  const consoleAccounts = await ConsoleAccounts.open({ dir: path.join(config.dataDir, 'console'), now });
+  const consoleAccounts = pg ? new ConsoleAccounts(new PgAccountsRepository(pg.pool), now) : await ConsoleAccounts.open({ dir: path.join(config.dataDir, 'console'), now });
   handoff.on('event', (e) => consoleEvents.publish({ kind: 'handoff', conversationId: e.conversationId, status: e.to, from: e.from, counsellorId: e.counsellorId }));
-  app.use(consoleRoutes({
+  const consoleRouter = consoleRoutes({
     accounts: consoleAccounts, store, handoff, events: consoleEvents, translator, logger, now,
     erase: (id, lng) => eraser.erase(id, lng, { tellUser: false }).then(() => undefined),
     kick: (id) => sender.kick(id),
     publicUrl: () => publicUrl,
     staticDir: path.join(root, 'src', 'console', 'static'),
-  }));
-  if (dryRun && config.simulatorEnabled) {
+    whatsappTemplates: config.twilio.contentSids,
+  });
+  app.use(consoleRouter);
+  if (dryRun && config.simulatorEnabled && config.env !== 'production') {
     app.use(simulatorRoutes({
       dryRun, translator, authToken: () => authToken, publicUrl: () => publicUrl,
       to: { sms: config.twilio.smsNumber ?? '+15005550006', whatsapp: config.twilio.whatsappNumber ?? '+15005550006' },
@@ -162,17 +198,44 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   });
   app.use(errorHandler(logger));
 
-  // finish turns and sends a crash interrupted
+  // finish turns and sends a crash interrupted; a message stored but never acknowledged goes back to Twilio's retry
   const pending = await store.listPending();
+  if (ackLog) {
+    const acked = ackLog.readAll();
+    let unacknowledged = 0;
+    for (const id of pending) {
+      await store.update(id, (doc) => {
+        const drop = doc.inbox.filter((i) => !acked.has(i.sid)).map((i) => i.sid);
+        if (!drop.length) return;
+        unacknowledged += drop.length;
+        doc.inbox = doc.inbox.filter((i) => !drop.includes(i.sid));
+        doc.seenSids = doc.seenSids.filter((s) => !drop.includes(s));
+        doc.twilioSids = doc.twilioSids.filter((s) => !drop.includes(s));
+      }).catch((err) => logger.warn({ err: { message: (err as Error).message }, conversation: id }, 'could not reconcile unacknowledged messages'));
+    }
+    if (unacknowledged) logger.info({ messages: unacknowledged }, 'stored but never acknowledged: left for Twilio to retry');
+  }
   for (const id of pending) {
     worker.schedule(id);
     sender.kick(id);
   }
   if (pending.length) logger.info({ conversations: pending.length }, 'resuming unfinished work');
+  // several instances: each one finishes, every 2 s, the work another instance left (killed, or still busy)
+  const sweep = pg ? setInterval(() => {
+    store.listPending({ idleForMs: 5000 }).then((ids) => {
+      for (const id of ids) {
+        worker.schedule(id);
+        sender.kick(id);
+      }
+    }, (err) => logger.warn({ err: { message: (err as Error).message } }, 'pending sweep failed'));
+  }, 2000) : undefined;
+  sweep?.unref();
+
+  retention.start(deps.retentionSchedule ?? { firstAfterMs: 60_000, everyMs: 60 * 60_000 });
 
   let server: http.Server | undefined;
   return {
-    app, logger, store, worker, sender, handoff, dryRun, authToken,
+    app, logger, store, worker, sender, handoff, retention, dryRun, authToken,
     publicUrl: () => publicUrl,
     async listen(port = config.port, host?: string) {
       server = http.createServer(app);
@@ -188,11 +251,17 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     },
     async close() {
       accepting = false;
+      consoleRouter.close();
       const closing = server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve();
       server?.closeIdleConnections?.();
+      await retention.stop();
+      if (sweep) clearInterval(sweep);
       await worker.close();
       await sender.close();
       await store.close();
+      ackLog?.close();
+      await pgEvents?.close();
+      await pg?.close();
       setTimeout(() => server?.closeAllConnections?.(), 2000).unref();
       await closing;
     },

@@ -119,6 +119,8 @@ export class SafetyBot extends ActivityHandler {
       const already = doc.stopped;
       doc.stopped = true;
       if (!already) await say('optout.stopped', { evenIfStopped: true });
+      // a counsellor's console shows at once that nothing more can be sent
+      if (doc.handoff.status === 'queued' || doc.handoff.status === 'with_counsellor') this.d.onUserMessage?.(doc);
       Object.assign(report, { intent: 'command', topic: null });
       return this.save(context, state, profileAccessor, profile, doc);
     }

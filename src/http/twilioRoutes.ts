@@ -17,7 +17,12 @@ export interface TwilioRoutesDeps {
   authToken: () => string;
   publicUrl: () => string;
   maxBodyBytes: number;
-  onAccepted: (conversationId: string) => void;
+  /** a message is about to be stored: its turn must wait for the acknowledgement */
+  onStoring: (messageSid: string) => void;
+  /** storing failed: nothing to wait for */
+  onNotStored: (messageSid: string) => void;
+  /** our 200 for this MessageSid is being written (first delivery or a redelivery): record it, schedule the turn */
+  onAcknowledged: (conversationId: string, messageSid: string) => void;
   onStatus: (conversationId: string, token: string, cb: { sid: string; status: string; errorCode?: number }) => Promise<boolean>;
   isAccepting: () => boolean;
   now?: () => number;
@@ -51,16 +56,19 @@ export function twilioRoutes(d: TwilioRoutesDeps): Router {
       for (const [k, v] of Object.entries(form)) if (!PERSONAL.has(k) && typeof v === 'string') payload[k] = v;
       const item: InboundItem = { sid: form.MessageSid, body: form.Body, numMedia: form.NumMedia, receivedAt: now(), payload };
       let outcome: 'accepted' | 'duplicate';
+      d.onStoring(form.MessageSid);
       try {
         outcome = await d.store.claimInbound(id, { channel, address: form.From }, item);
       } catch (err) {
+        d.onNotStored(form.MessageSid);
         d.logger.error({ err, conversation: id }, 'inbound message could not be stored');
         res.status(503).set('Retry-After', '2').type('text/plain').send('Temporarily unavailable');
         return;
       }
+      if (outcome === 'duplicate') d.logger.info({ msg: 'duplicate delivery ignored', conversation: id, messageSid: form.MessageSid });
+      // recorded as acknowledged in the same tick as the 200 is written: a crash cannot fall between the two
+      d.onAcknowledged(id, form.MessageSid);
       res.status(200).type('text/xml').send(EMPTY_TWIML);
-      if (outcome === 'accepted') d.onAccepted(id);
-      else d.logger.info({ msg: 'duplicate delivery ignored', conversation: id, messageSid: form.MessageSid });
     } catch (err) {
       next(err);
     }

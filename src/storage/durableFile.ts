@@ -8,6 +8,15 @@ import type { Adapter } from 'lowdb';
  * directory. A crash at any instant leaves either the old or the new content, never a torn file.
  */
 export async function writeFileDurably(file: string, data: string | Buffer): Promise<void> {
+  await (await writeFileDurablyOverlapped(file, data)).dirSynced;
+}
+
+/**
+ * The same write, returning as soon as the flushed file is renamed into place (a killed process already sees the
+ * new content), with `dirSynced` resolving once the directory fsync makes the rename survive a power loss too.
+ * Lets a caller overlap that fsync with work that does not depend on it (e.g. sending a request).
+ */
+export async function writeFileDurablyOverlapped(file: string, data: string | Buffer): Promise<{ dirSynced: Promise<void> }> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fh = await fs.open(tmp, 'w', 0o600);
@@ -23,7 +32,9 @@ export async function writeFileDurably(file: string, data: string | Buffer): Pro
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  await syncDir(dir);
+  const dirSynced = syncDir(dir);
+  dirSynced.catch(() => undefined);
+  return { dirSynced };
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -72,6 +83,12 @@ export class SealedJsonFile<T> implements Adapter<T> {
   constructor(private readonly file: string, private readonly sealer: Sealer) {}
 
   async read(): Promise<T | null> {
+    const json = await this.readJson();
+    return json === null ? null : (JSON.parse(json) as T);
+  }
+
+  /** the decrypted JSON text, or null when there is no file */
+  async readJson(): Promise<string | null> {
     let raw: string;
     try {
       raw = await fs.readFile(this.file, 'utf8');
@@ -79,11 +96,21 @@ export class SealedJsonFile<T> implements Adapter<T> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    return JSON.parse(this.sealer.decrypt(raw)) as T;
+    return this.sealer.decrypt(raw);
   }
 
   async write(data: T): Promise<void> {
-    await writeFileDurably(this.file, this.sealer.encrypt(JSON.stringify(data)));
+    await this.writeJson(JSON.stringify(data));
+  }
+
+  /** writes JSON text the caller already serialised (saves a second stringify of the same document) */
+  async writeJson(json: string): Promise<void> {
+    await writeFileDurably(this.file, this.sealer.encrypt(json));
+  }
+
+  /** as writeJson, returning once the file is in place; see writeFileDurablyOverlapped */
+  writeJsonOverlapped(json: string): Promise<{ dirSynced: Promise<void> }> {
+    return writeFileDurablyOverlapped(this.file, this.sealer.encrypt(json));
   }
 }
 

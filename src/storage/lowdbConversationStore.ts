@@ -20,6 +20,9 @@ export class LowdbConversationStore implements ConversationStore {
   private readonly pendingDir: string;
   private index!: Low<Record<string, ConversationSummary>>;
   private readonly indexMutex = new KeyedMutex();
+  private readonly cache = new TextCache(32 * 1024 * 1024);
+  /** directory fsyncs still running after an overlapped commit, per conversation */
+  private readonly dirSyncs = new Map<string, Promise<void>>();
 
   private constructor(private readonly dataDir: string, private readonly sealer: Sealer, private readonly now: () => number) {
     this.convDir = path.join(dataDir, 'conversations');
@@ -43,10 +46,21 @@ export class LowdbConversationStore implements ConversationStore {
     return path.join(this.convDir, `${id}.json`);
   }
 
-  private async load(id: string): Promise<Low<ConversationDoc | null>> {
-    const db = new Low<ConversationDoc | null>(new SealedJsonFile<ConversationDoc | null>(this.fileOf(id), this.sealer), null);
-    await db.read();
-    return db;
+  /**
+   * A conversation's lowdb handle, with `json`: the text it was loaded from (change detection without another
+   * stringify). Recently used documents are served from a bounded cache of their JSON text: this store is the only
+   * writer of its files (single process), so the cache cannot go stale.
+   */
+  private async load(id: string): Promise<{ db: Low<ConversationDoc | null>; file: SealedJsonFile<ConversationDoc | null>; json: string | null }> {
+    const file = new SealedJsonFile<ConversationDoc | null>(this.fileOf(id), this.sealer);
+    const db = new Low<ConversationDoc | null>(file, null);
+    let json = this.cache.get(id) ?? null;
+    if (json === null) {
+      json = await file.readJson();
+      if (json !== null) this.cache.set(id, json);
+    }
+    db.data = json === null ? null : (JSON.parse(json) as ConversationDoc);
+    return { db, file, json };
   }
 
   private async markPending(id: string, pending: boolean): Promise<void> {
@@ -63,13 +77,22 @@ export class LowdbConversationStore implements ConversationStore {
     }
   }
 
-  private async commit(db: Low<ConversationDoc | null>, before: string | undefined): Promise<void> {
-    const doc = db.data!;
+  private async commit(loaded: { db: Low<ConversationDoc | null>; file: SealedJsonFile<ConversationDoc | null> }, before: string | undefined, overlapFlush = false): Promise<void> {
+    const doc = loaded.db.data!;
     doc.updatedAt = this.now();
+    const json = JSON.stringify(doc);
     const pending = hasPendingWork(doc);
     // the marker is written before the document, so a crash in between leaves a harmless extra marker
     if (pending) await this.markPending(doc.id, true);
-    await db.write();
+    this.cache.delete(doc.id);
+    if (overlapFlush) {
+      const { dirSynced } = await loaded.file.writeJsonOverlapped(json);
+      const settled = dirSynced.catch(() => undefined).finally(() => {
+        if (this.dirSyncs.get(doc.id) === settled) this.dirSyncs.delete(doc.id);
+      });
+      this.dirSyncs.set(doc.id, settled);
+    } else await loaded.file.writeJson(json);
+    this.cache.set(doc.id, json);
     if (!pending) await this.markPending(doc.id, false);
     await this.syncIndex(doc, before);
   }
@@ -92,7 +115,9 @@ export class LowdbConversationStore implements ConversationStore {
 
   claimInbound(id: string, init: { channel: Channel; address: string }, item: InboundItem): Promise<'accepted' | 'duplicate'> {
     return this.mutex.run(id, async () => {
-      const db = await this.load(id);
+      await this.dirSyncs.get(id);
+      const loaded = await this.load(id);
+      const { db } = loaded;
       const before = this.indexFingerprint(db.data);
       if (db.data && (db.data.seenSids.includes(item.sid) || db.data.inbox.some((i) => i.sid === item.sid))) return 'duplicate';
       db.data ??= newConversation(id, init.channel, init.address, this.now());
@@ -102,30 +127,32 @@ export class LowdbConversationStore implements ConversationStore {
       if (doc.seenSids.length > SEEN_SIDS_KEPT) doc.seenSids.splice(0, doc.seenSids.length - SEEN_SIDS_KEPT);
       doc.twilioSids.push(item.sid);
       doc.lastInboundAt = item.receivedAt;
-      await this.commit(db, before);
+      await this.commit(loaded, before);
       return 'accepted';
     });
   }
 
-  update<T>(id: string, fn: (doc: ConversationDoc) => T | Promise<T>): Promise<T> {
+  update<T>(id: string, fn: (doc: ConversationDoc) => T | Promise<T>, opts: { overlapFlush?: boolean } = {}): Promise<T> {
     return this.mutex.run(id, async () => {
-      const db = await this.load(id);
+      await this.dirSyncs.get(id);
+      const loaded = await this.load(id);
+      const { db } = loaded;
       if (!db.data) throw new Error(`LowdbConversationStore.update(): no conversation ${id}`);
       const before = this.indexFingerprint(db.data);
-      const unchanged = JSON.stringify(db.data);
       const result = await fn(db.data);
-      if (JSON.stringify(db.data) !== unchanged) await this.commit(db, before);
+      if (JSON.stringify(db.data) !== loaded.json) await this.commit(loaded, before, opts.overlapFlush);
       return result;
     });
   }
 
   async read(id: string): Promise<ConversationDoc | undefined> {
-    const db = await this.load(id);
+    const { db } = await this.load(id);
     return db.data ?? undefined;
   }
 
   remove(id: string): Promise<void> {
     return this.mutex.run(id, async () => {
+      this.cache.delete(id);
       await fs.rm(this.fileOf(id), { force: true });
       await syncDir(this.convDir);
       await this.markPending(id, false);
@@ -135,6 +162,15 @@ export class LowdbConversationStore implements ConversationStore {
           await this.index.write();
         });
       }
+    });
+  }
+
+  reseal(id: string): Promise<boolean> {
+    return this.mutex.run(id, async () => {
+      const { file, json } = await this.load(id);
+      if (json === null) return false;
+      await file.writeJson(json);
+      return true;
     });
   }
 
@@ -154,5 +190,43 @@ export class LowdbConversationStore implements ConversationStore {
   async close(): Promise<void> {
     // every write is awaited by its caller; wait for the ones in flight
     while (this.mutex.size > 0) await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([...this.dirSyncs.values()]);
+  }
+}
+
+/** Least-recently-used map of JSON texts, bounded by their total length. */
+class TextCache {
+  private readonly map = new Map<string, string>();
+  private size = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  get(key: string): string | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: string, value: string): void {
+    this.delete(key);
+    if (value.length > this.maxChars / 4) return;
+    this.map.set(key, value);
+    this.size += value.length;
+    for (const [k, v] of this.map) {
+      if (this.size <= this.maxChars) break;
+      this.map.delete(k);
+      this.size -= v.length;
+    }
+  }
+
+  delete(key: string): void {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.size -= v.length;
+    }
   }
 }

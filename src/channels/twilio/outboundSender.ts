@@ -3,7 +3,7 @@ import type { ConversationStore } from '../../domain/conversationStore';
 import type { Logger } from '../../logging/logger';
 import {
   AmbiguousSendError, NotSentError, PERMANENT_CODES, PermanentSendError, TransientSendError, UNSUBSCRIBED,
-  type MessagesApi,
+  type FoundMessage, type MessagesApi,
 } from './messagesApi';
 
 export interface SenderOptions {
@@ -18,6 +18,11 @@ export interface SenderOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** how long an ambiguous send waits for its status callback before looking the message up */
   reconcileAfterMs?: number;
+  /**
+   * other processes share the store (PostgreSQL): a `sending` message may be another live instance's request in
+   * flight, so it is reconciled only once older than reconcileAfterMs, never at once as "from an earlier process"
+   */
+  sharedStore?: boolean;
   onEvent?: (e: { type: 'outbound'; conversationId: string; item: OutboundItem }) => void;
 }
 
@@ -27,8 +32,6 @@ type Step =
   | { kind: 'send'; item: OutboundItem; to: string; from: string }
   | { kind: 'reconcile'; item: OutboundItem; to: string; from: string; waitMs: number }
   | { kind: 'again' };
-
-const STARTED_AT = Date.now();
 
 /**
  * Delivers each conversation's outbox in order, one message at a time, through the Messages API.
@@ -40,6 +43,13 @@ export class OutboundSender {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Tokens of the messages this sender marked `sending` and has not settled. On a store no other process shares,
+   * a `sending` message not in it was left by an earlier process (or an earlier sender on the same files): no
+   * request of it is in flight, so it is reconciled at once. (The process start time compared with `sendingSince`
+   * did this before; it breaks when the clock steps back or `now` is not the wall clock.)
+   */
+  private readonly mine = new Set<string>();
   private readonly now: () => number;
   private closed = false;
 
@@ -125,7 +135,7 @@ export class OutboundSender {
         if (item.state === 'sending') {
           // a send whose outcome we do not know: from before a crash, or a reset/timeout
           const since = item.sendingSince ?? 0;
-          const fromEarlierProcess = since < STARTED_AT;
+          const fromEarlierProcess = !this.o.sharedStore && !this.mine.has(item.token);
           const waitMs = fromEarlierProcess ? 0 : since + (this.o.reconcileAfterMs ?? 10000) - this.now();
           return { kind: 'reconcile', item: { ...item }, to, from: fromAddr, waitMs };
         }
@@ -141,8 +151,11 @@ export class OutboundSender {
         item.state = 'sending';
         item.sendingSince = this.now();
         item.attempts += 1;
+        this.mine.add(item.token);
         return { kind: 'send', item: { ...item }, to, from: fromAddr };
-      })
+        // `sending` must be on disk before the request leaves, so a crash is reconciled and never re-sent blindly;
+        // the directory fsync finishing that flush overlaps with the request (a crash sees the renamed file)
+      }, { overlapFlush: true })
       .catch((err) => {
         if (/no conversation/.test(String(err?.message))) return { kind: 'idle' } as Step; // erased meanwhile
         throw err;
@@ -189,13 +202,15 @@ export class OutboundSender {
     return () => undefined; // stays `sending`: the next step reconciles it
   }
 
-  /** Decide an ambiguous send: a status callback may have settled it; else look it up at Twilio. */
+  /**
+   * Decide an ambiguous send: a status callback may have settled it; else look it up at Twilio. Only a message
+   * not yet attributed to another outbound item can be this one: the same text (a menu) is often sent twice.
+   */
   private async reconcile(id: string, item: OutboundItem, to: string, from: string): Promise<void> {
-    let found: { sid: string; status: string } | undefined;
+    let candidates: FoundMessage[];
     try {
       const since = new Date((item.sendingSince ?? item.createdAt) - 5 * 60_000);
-      const candidates = await this.o.api.findSent({ to, from, since });
-      found = candidates.find((m) => (item.body ?? '') === m.body);
+      candidates = (await this.o.api.findSent({ to, from, since })).filter((m) => (item.body ?? '') === m.body);
     } catch (err) {
       // Twilio cannot tell us: keep the message rather than risk a duplicate, and show it as unconfirmed
       this.o.logger.warn({ conversation: id, outbound: item.id }, 'reconcile look-up failed; marking unconfirmed');
@@ -208,6 +223,7 @@ export class OutboundSender {
     }
     await this.apply(id, item.id, (doc, it) => {
       if (it.state !== 'sending') return; // a status callback settled it meanwhile
+      const found = candidates.find((m) => !doc.twilioSids.includes(m.sid) && !doc.outbox.some((o) => o.twilioSid === m.sid));
       if (found) markSent(doc, it, found.sid, found.status);
       else {
         it.state = 'pending'; // Twilio never received it: sending again cannot duplicate
@@ -228,6 +244,7 @@ export class OutboundSender {
         if (!it) return;
         known = true;
         if (it.state === 'sending' || it.state === 'unconfirmed' || it.state === 'pending') markSent(doc, it, cb.sid, cb.status);
+        this.mine.delete(it.token);
         const rank = STATUS_RANK[cb.status] ?? 0;
         if (rank > (it.deliveryRank ?? 0)) {
           it.deliveryRank = rank;
@@ -253,6 +270,7 @@ export class OutboundSender {
         const it = doc.outbox.find((o) => o.id === itemId);
         if (it) {
           fn(doc, it);
+          if (it.state !== 'sending') this.mine.delete(it.token);
           this.o.onEvent?.({ type: 'outbound', conversationId: id, item: { ...it } });
         }
       })

@@ -16,6 +16,8 @@ export interface TurnWorkerOptions {
   logger: Logger;
   concurrency: number;
   now?: () => number;
+  /** false while the acknowledgement of a just-stored message has not gone out: its turn waits for it */
+  isAcknowledged?: (messageSid: string) => boolean;
 }
 
 /**
@@ -104,6 +106,7 @@ export class TurnWorker {
   private async turn(doc: ConversationDoc, afterCommit: Array<() => Promise<void> | void>): Promise<boolean> {
     const item = doc.inbox[0];
     if (!item) return false;
+    if (this.o.isAcknowledged && !this.o.isAcknowledged(item.sid)) return false; // scheduled again once acknowledged
     const collector = outboxCollector(doc, this.now);
     pushTranscript(doc, { at: item.receivedAt, kind: 'user', text: item.body });
     try {
