@@ -32,6 +32,9 @@ export type Action =
 /** below this best-topic score the message is not understood at all (fallback, then a counsellor) */
 const CLARIFY_MIN_SCORE = 30;
 const FALLBACKS_BEFORE_HANDOFF = 3;
+/** an emergency ranked this high, with at least this share of the best score, is treated as one (recall first) */
+const EMERGENCY_RANK = 2;
+const EMERGENCY_SHARE = 0.5;
 
 /**
  * The conversation, as the script reads: understand the message, act on it (asking the country first when the
@@ -158,7 +161,7 @@ export class MainDialog extends ComponentDialog {
     const c = k.classify(text, lng);
     const top = c.ranked[0];
     // recall first: a false alarm costs a counsellor a minute, a missed emergency can cost a life
-    if (c.ranked.slice(0, 2).some((r) => r.topic === 'help.emergency' && r.score >= top.score * 0.5)) return { kind: 'emergency' };
+    if (c.ranked.slice(0, EMERGENCY_RANK).some((r) => r.topic === 'help.emergency' && r.score >= top.score * EMERGENCY_SHARE)) return { kind: 'emergency' };
     if (top && c.confident) return this.topicAction(top.topic, 'search');
     // unsure between topics: one clarifying question with the likeliest ones (never a dead end)
     if (top && top.score >= CLARIFY_MIN_SCORE) return { kind: 'clarify', topics: c.ranked.slice(0, 3).map((r) => r.topic) };
@@ -204,7 +207,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async offerFollowUps(context: TurnContext, topicId: string, afterMore: boolean): Promise<void> {
-    const f = followUps(this.deps.translator, this.deps.knowledge, languageOf(context), topicId, afterMore ? 'whatsapp' : context.activity.channelId);
+    const f = followUps(this.deps.translator, this.deps.knowledge, languageOf(context), topicId, afterMore ? 'whatsapp' : context.activity.channelId, this.deps.discreet);
     profileOf(context).choices = f.choices;
     await this.say(context, f.text, f.list);
   }
@@ -236,7 +239,7 @@ export class MainDialog extends ComponentDialog {
         reporter.report(context, { intent: 'topic', topic: action.topic });
         return this.offerFollowUps(context, action.topic, false);
       case 'clarify': {
-        const c = clarifyList(t, k, lng, action.topics);
+        const c = clarifyList(t, k, lng, action.topics, discreet);
         p.choices = c.choices;
         await this.say(context, c.text, c.list);
         return reporter.report(context, { intent: 'clarify', topic: null });

@@ -23,17 +23,20 @@ export function numbered(t: Translator, lng: string, header: string, lines: stri
   return [header, ...lines.map((line, i) => t.t(lng, 'followUps.line', { n: i + 1, label: line })), footer].filter(Boolean).join('\n');
 }
 
+/** A topic's title; in discreet mode the neutral one (ui.json menu.discreetTitles.<id>), never one naming the danger. */
+export function titleOf(t: Translator, k: Knowledge, lng: string, id: string, discreet: boolean): string {
+  return discreet && t.has('en', `menu.discreetTitles.${id}`) ? t.t(lng, `menu.discreetTitles.${id}`) : k.topic(lng, id).title;
+}
+
 export function mainMenu(t: Translator, k: Knowledge, lng: string, discreet: boolean): Rendered {
   const choices = k.menuTopics();
-  // discreet: neutral titles (ui.json menu.discreetTitles.<topic id>), never one that names the danger
-  const neutral = (id: string) => discreet && t.has('en', `menu.discreetTitles.${id}`);
-  const titles = choices.map((id) => (neutral(id) ? t.t(lng, `menu.discreetTitles.${id}`) : k.topic(lng, id).title));
+  const titles = choices.map((id) => titleOf(t, k, lng, id, discreet));
   const lines = titles.map((title, i) => t.t(lng, 'menu.line', { n: i + 1, title }));
   const header = t.t(lng, discreet ? 'menu.discreetHeader' : 'menu.header');
   return { text: [header, ...lines, t.t(lng, 'menu.footer')].join('\n'), choices, list: listOf(header, titles) };
 }
 
-export function followUps(t: Translator, k: Knowledge, lng: string, topicId: string, channel: string): Rendered {
+export function followUps(t: Translator, k: Knowledge, lng: string, topicId: string, channel: string, discreet = false): Rendered {
   const topic = k.topic(lng, topicId);
   const choices: string[] = [];
   const labels: string[] = [];
@@ -44,7 +47,7 @@ export function followUps(t: Translator, k: Knowledge, lng: string, topicId: str
   for (const id of topic.followUps) {
     if (id === topicId || id === 'help.counsellor') continue;
     choices.push(id);
-    labels.push(k.topic(lng, id).title);
+    labels.push(titleOf(t, k, lng, id, discreet));
   }
   choices.push(topicId === 'trafficking.help' ? 'handoff:high' : 'handoff:normal');
   labels.push(t.t(lng, 'followUps.counsellor'));
@@ -54,8 +57,8 @@ export function followUps(t: Translator, k: Knowledge, lng: string, topicId: str
   return { text, choices, list: listOf(header, labels, menuLabel) };
 }
 
-export function clarifyList(t: Translator, k: Knowledge, lng: string, topics: string[]): Rendered {
-  const titles = topics.map((id) => k.topic(lng, id).title);
+export function clarifyList(t: Translator, k: Knowledge, lng: string, topics: string[], discreet = false): Rendered {
+  const titles = topics.map((id) => titleOf(t, k, lng, id, discreet));
   const lines = titles.map((title, i) => t.t(lng, 'clarify.line', { n: i + 1, title }));
   const header = t.t(lng, 'clarify.question');
   return { text: [header, ...lines, t.t(lng, 'clarify.footer')].join('\n'), choices: topics, list: listOf(header, titles) };
