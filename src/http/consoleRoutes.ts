@@ -14,7 +14,7 @@ export const WHATSAPP_WINDOW_MS = 24 * 60 * 60_000;
 /** the same person opening the same conversation again within this time is one `view` in the audit log */
 const VIEW_AUDIT_MS = 10 * 60_000;
 const CONSOLE_LANGUAGES = ['en', 'fr'];
-const STATIC_FILES: Record<string, string> = { 'console.js': 'text/javascript', 'console.css': 'text/css', 'simulator.js': 'text/javascript' };
+const STATIC_FILES: Record<string, string> = { 'page.js': 'text/javascript', 'console.js': 'text/javascript', 'console.css': 'text/css', 'simulator.js': 'text/javascript' };
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 3, high: 2, normal: 1 };
 
 export interface ConsoleRoutesDeps {
@@ -88,6 +88,7 @@ export function pageShell(o: { lang: string; title: string; bundle: Record<strin
 <body class="${escapeHtml(o.bodyClass)}">
 ${stringsElement(o.bundle)}
 <main id="app"><h1>${escapeHtml(o.title)}</h1></main>
+<script src="/console/static/page.js"></script>
 <script src="/console/static/${escapeHtml(o.script)}"></script>
 </body>
 </html>`;

@@ -82,9 +82,11 @@ maybe('counsellor console in a browser', () => {
     const id = (await item.first().getAttribute('data-id'))!;
     await item.first().locator('button.open').click();
     await page.click('#claim');
+    // the owner's controls appear once the claim has landed and the view shows the conversation as ours
+    await page.locator('#release').waitFor();
 
-    // live updates re-render the view while the claim lands; the reply box is the same element throughout, so what
-    // is typed stays and the counter follows it
+    // live updates re-render the view; the reply box is the same element throughout, so what is typed stays and
+    // the counter follows it
     await page.fill('#reply-text', 'Hello, I am Anna. Are you safe?');
     await page.locator('#segments', { hasText: '1 SMS segment(s) · GSM-7 · 31 characters' }).waitFor();
     await page.fill('#reply-text', 'مرحبا');

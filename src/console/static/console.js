@@ -1,27 +1,12 @@
 'use strict';
 // Counsellor console client. Strings come from the page (console.json); every decision is checked on the server.
 (function () {
-  var S = JSON.parse(document.getElementById('i18n').textContent || '{}');
+  var S = window.SMB.S, t = window.SMB.t, el = window.SMB.el;
   var app = document.getElementById('app');
   // editors: the reply and note boxes of the open conversation, kept across re-renders (live updates re-render the
   // view; the same elements keep what is being typed, the caret and the focus)
   var state = { me: null, csrf: null, current: null, conv: null, queue: null, queueKey: null, es: null, editors: null };
 
-  function t(key, vars) {
-    var v = key.split('.').reduce(function (o, k) { return o && typeof o === 'object' ? o[k] : undefined; }, S);
-    if (typeof v !== 'string') return key;
-    return v.replace(/\{\{(\w+)\}\}/g, function (_, k) { return vars && vars[k] !== undefined ? String(vars[k]) : ''; });
-  }
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') e.textContent = attrs[k];
-      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
-      else if (attrs[k] !== undefined && attrs[k] !== false) e.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return e;
-  }
   function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
 
   // ---- SMS segments (same arithmetic as src/channels/twilio/segments.ts)

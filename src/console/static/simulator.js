@@ -1,19 +1,8 @@
 'use strict';
 // Dry-run simulator: write as a user; replies are read from the dry-run record. Strings come from console.json.
 (function () {
-  var S = JSON.parse(document.getElementById('i18n').textContent || '{}');
+  var t = window.SMB.t, el = window.SMB.el;
   var app = document.getElementById('app');
-  function t(key, vars) {
-    var v = key.split('.').reduce(function (o, k) { return o && typeof o === 'object' ? o[k] : undefined; }, S);
-    if (typeof v !== 'string') return key;
-    return v.replace(/\{\{(\w+)\}\}/g, function (_, k) { return vars && vars[k] !== undefined ? String(vars[k]) : ''; });
-  }
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { if (k === 'text') e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]); });
-    (children || []).forEach(function (c) { e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return e;
-  }
   var channel = el('select', { id: 'sim-channel' }, [el('option', { value: 'sms', text: 'SMS' }), el('option', { value: 'whatsapp', text: 'WhatsApp' })]);
   var from = el('input', { id: 'sim-from', value: '+1555' + String(Math.floor(1000000 + Math.random() * 8999999)) });
   var body = el('textarea', { id: 'sim-body', dir: 'auto' });
