@@ -3,7 +3,7 @@ import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import { franc } from 'franc';
-import type { Config } from './config/config';
+import { DRY_RUN_NUMBER, type Config } from './config/config';
 import { createLogger, type Logger } from './logging/logger';
 import { resolveSecrets } from './privacy/secrets';
 import { Pseudonymizer } from './privacy/pseudonym';
@@ -109,9 +109,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
   const handoff = new HandoffService(store, now);
+  /** sender numbers per channel (in dry-run the config already fills in Twilio's test number) */
+  const senders = { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber };
   const sender = new OutboundSender({
-    store, api, logger, now,
-    from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber },
+    store, api, logger, now, from: senders,
     statusCallbackUrl: (conv, token) => (config.dryRun ? undefined : `${publicUrl}/twilio/status?c=${conv}&t=${token}`),
     sharedStore: !!pg,
   });
@@ -122,7 +123,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     logger.info({ msg: e.name, conversation: e.conversationId, from: undefined, status: e.to, state: e.state, priority: e.priority, counsellor: e.counsellorId });
     sender.kick(e.conversationId);
   });
-  const eraser = new Eraser({ store, api, translator, logger, from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber } });
+  const eraser = new Eraser({ store, api, translator, logger, from: senders });
   const retention = new Retention({ store, eraser, logger, retentionDays: config.retentionDays, now });
 
   const adapter = new TwilioAdapter(config.twilio.contentSids);
@@ -189,7 +190,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   if (dryRun && config.simulatorEnabled && config.env !== 'production') {
     app.use(simulatorRoutes({
       dryRun, translator, authToken: () => authToken, publicUrl: () => publicUrl,
-      to: { sms: config.twilio.smsNumber ?? '+15005550006', whatsapp: config.twilio.whatsappNumber ?? '+15005550006' },
+      to: { sms: senders.sms ?? DRY_RUN_NUMBER, whatsapp: senders.whatsapp ?? DRY_RUN_NUMBER },
     }));
   }
   // ---- counsellor console and simulator (end) ----
@@ -215,19 +216,17 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     }
     if (unacknowledged) logger.info({ messages: unacknowledged }, 'stored but never acknowledged: left for Twilio to retry');
   }
-  for (const id of pending) {
-    worker.schedule(id);
-    sender.kick(id);
-  }
+  const resume = (ids: string[]) => {
+    for (const id of ids) {
+      worker.schedule(id);
+      sender.kick(id);
+    }
+  };
+  resume(pending);
   if (pending.length) logger.info({ conversations: pending.length }, 'resuming unfinished work');
   // several instances: each one finishes, every 2 s, the work another instance left (killed, or still busy)
   const sweep = pg ? setInterval(() => {
-    store.listPending({ idleForMs: 5000 }).then((ids) => {
-      for (const id of ids) {
-        worker.schedule(id);
-        sender.kick(id);
-      }
-    }, (err) => logger.warn({ err: { message: (err as Error).message } }, 'pending sweep failed'));
+    store.listPending({ idleForMs: 5000 }).then(resume, (err) => logger.warn({ err: { message: (err as Error).message } }, 'pending sweep failed'));
   }, 2000) : undefined;
   sweep?.unref();
 
