@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import twilio from 'twilio';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio';
 import { buildServer, removeServerBuild, startChildServer, type ChildServer } from '../helpers/childServer';
-import { inboundForm, postSigned, settle, startApp, waitFor, withTwilio, TOKEN, type Running } from '../helpers/testApp';
+import { startWithFakeTwilio, inboundForm, postSigned, settle, startApp, waitFor, withTwilio, TOKEN, type Running } from '../helpers/testApp';
 
 /**
  * Fault tests of the delivery guarantees (README "Delivery guarantees"): the built server killed with SIGKILL
@@ -200,14 +200,11 @@ describe('the built server, killed and restarted on the same DATA_DIR', () => {
 describe('redelivery and reconciliation, in process', () => {
   let fake: FakeTwilio;
   let app: Running;
+  let stop: () => Promise<void>;
   beforeEach(async () => {
-    fake = await startFakeTwilio();
-    app = await startApp(withTwilio(fake.url));
+    ({ fake, app, close: stop } = await startWithFakeTwilio());
   });
-  afterEach(async () => {
-    await app.close();
-    await fake.close();
-  });
+  afterEach(() => stop());
 
   test('when the same MessageSid is delivered 5 times, 3 of them at once, then it gets one turn and one set of replies', async () => {
     const control = '+15553000001';

@@ -1,17 +1,14 @@
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio';
-import { inboundForm, postSigned, settle, startApp, waitFor, withTwilio, type Running } from '../helpers/testApp';
+import { startWithFakeTwilio, inboundForm, postSigned, settle, startApp, waitFor, withTwilio, type Running } from '../helpers/testApp';
 
 describe('opt-out, erase and emergencies through the signed webhook', () => {
   let fake: FakeTwilio;
   let app: Running;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    fake = await startFakeTwilio();
-    app = await startApp(withTwilio(fake.url));
+    ({ fake, app, close: stop } = await startWithFakeTwilio());
   });
-  afterAll(async () => {
-    await app.close();
-    await fake.close();
-  });
+  afterAll(() => stop());
   const say = async (from: string, body: string) => {
     expect((await postSigned(app, '/twilio/messages', inboundForm(from, body))).status).toBe(200);
     await settle(app);

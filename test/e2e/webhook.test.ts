@@ -1,19 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio';
-import { inboundForm, postSigned, settle, startApp, withTwilio, SMS_NUMBER, WA_NUMBER, SID, type Running } from '../helpers/testApp';
+import type { FakeTwilio } from '../helpers/fakeTwilio';
+import { startWithFakeTwilio, inboundForm, postSigned, settle, SMS_NUMBER, WA_NUMBER, SID, type Running } from '../helpers/testApp';
 
 describe('the signed webhook, end to end through the real twilio SDK and a fake Messages API', () => {
   let fake: FakeTwilio;
   let app: Running;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    fake = await startFakeTwilio();
-    app = await startApp(withTwilio(fake.url));
+    ({ fake, app, close: stop } = await startWithFakeTwilio());
   });
-  afterAll(async () => {
-    await app.close();
-    await fake.close();
-  });
+  afterAll(() => stop());
 
   test('when an SMS arrives, then the reply is posted to the Messages API from the SMS number, and the ack is empty TwiML', async () => {
     const r = await postSigned(app, '/twilio/messages', inboundForm('+15557000001', 'hello'));

@@ -80,3 +80,11 @@ export async function waitFor<T>(fn: () => T | undefined | null | false, ms = 10
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** A fake Twilio API and the real app pointed at it, closed together. */
+export async function startWithFakeTwilio(env: Record<string, string> = {}): Promise<{ fake: import('./fakeTwilio').FakeTwilio; app: Running; close(): Promise<void> }> {
+  const { startFakeTwilio } = await import('./fakeTwilio');
+  const fake = await startFakeTwilio();
+  const app = await startApp({ ...withTwilio(fake.url), ...env });
+  return { fake, app, close: async () => { await app.close(); await fake.close(); } };
+}
