@@ -5,6 +5,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import twilio from 'twilio';
+import { ConsoleAccounts } from '../../src/console/accounts';
+import { PgAccountsRepository } from '../../src/console/pgAccountsRepository';
+import { Pseudonymizer } from '../../src/privacy/pseudonym';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio';
 import { inboundForm, postSigned, settle, startApp, TOKEN, withTwilio } from '../helpers/testApp';
 
@@ -137,6 +140,42 @@ describe('several instances on one PostgreSQL database', () => {
     for (let i = 0; i < SCRIPT.length; i++) await deliver(inboundForm(user, SCRIPT[i]), i % 3);
     await settledEverywhere();
     expect(bodies(user)).toEqual(expected);
+  }, 60_000);
+
+  test('when a counsellor is connected to instance A, then a message that arrives at instance C shows live in A\'s event stream', async () => {
+    const password = 'a long enough password 1';
+    await new ConsoleAccounts(new PgAccountsRepository(db)).add('anna', 'counsellor', password);
+    const user = '+15550001500';
+    const id = new Pseudonymizer(env.PSEUDONYM_KEY).conversationId('sms', user);
+    await deliver(inboundForm(user, 'I want to talk to a person'), 1);
+    await settledEverywhere();
+
+    const login = await fetch(`${instances[0].url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'anna', password }) });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const queue = await (await fetch(`${instances[0].url}/console/api/queue`, { headers: { cookie } })).json() as { queue: Array<{ id: string; status: string }> };
+    expect(queue.queue).toContainEqual(expect.objectContaining({ id, status: 'queued' }));
+
+    const ctrl = new AbortController();
+    const stream = await fetch(`${instances[0].url}/console/api/events`, { headers: { cookie }, signal: ctrl.signal });
+    expect(stream.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = stream.body!.getReader();
+    let seen = '';
+    const wanted = `event: message\ndata: {"kind":"message","conversationId":"${id}"`;
+    const heard = (async () => {
+      while (!seen.includes(wanted)) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += Buffer.from(value).toString('utf8');
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 200)); // the stream is subscribed before the message arrives
+    await deliver(inboundForm(user, 'are you still there?'), 2);
+    await Promise.race([heard, new Promise((r) => setTimeout(r, 10_000))]);
+    ctrl.abort();
+    expect(seen).toContain(wanted);
+    expect(seen).not.toContain('still there');
+    expect(seen).not.toContain(user);
   }, 60_000);
 
   test('when an instance is killed with -9 in a burst of 10 users x 10 messages, then every acknowledged message is answered exactly once', async () => {
