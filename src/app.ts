@@ -82,9 +82,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const cipher = new Cipher(parseKeyRing(secrets.dataEncryptionKey));
   // DATABASE_URL moves the stores to PostgreSQL (several instances on one database)
   const pg = config.databaseUrl ? await openPostgres(config.databaseUrl, logger) : undefined;
-  const store: ConversationStore = pg
-    ? await PgConversationStore.open({ pool: pg.pool, sealer: cipher, now })
-    : await LowdbConversationStore.open({ dataDir: path.join(config.dataDir, 'store'), sealer: cipher, now });
+  const pgStore = pg ? await PgConversationStore.open({ pool: pg.pool, sealer: cipher, now }) : undefined;
+  const store: ConversationStore = pgStore ?? await LowdbConversationStore.open({ dataDir: path.join(config.dataDir, 'store'), sealer: cipher, now });
 
   const root = projectRoot();
   const content = loadContent(path.join(root, 'locales'));
@@ -224,9 +223,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   };
   resume(pending);
   if (pending.length) logger.info({ conversations: pending.length }, 'resuming unfinished work');
-  // several instances: each one finishes, every 2 s, the work another instance left (killed, or still busy)
-  const sweep = pg ? setInterval(() => {
-    store.listPending({ idleForMs: 5000 }).then(resume, (err) => logger.warn({ err: { message: (err as Error).message } }, 'pending sweep failed'));
+  // several instances: each one finishes, every 2 s, the work another instance left (killed, or still busy):
+  // turns of messages stored but not answered, and outbound messages whose lease ran out
+  const sweepFailed = (err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'pending sweep failed');
+  const sweep = pgStore ? setInterval(() => {
+    pgStore.listPending({ idleForMs: 5000 }).then((ids) => ids.forEach((id) => worker.schedule(id)), sweepFailed);
+    pgStore.claimOutbound().then((ids) => ids.forEach((id) => sender.kick(id)), sweepFailed);
   }, 2000) : undefined;
   sweep?.unref();
 

@@ -388,4 +388,43 @@ describe('PostgreSQL store shared by several instances', () => {
       await fake.close();
     }
   });
+
+  test('when an instance commits an outbound message, then others cannot claim it while its lease runs, and exactly one takes it over once the lease runs out', async () => {
+    const leased = (pool: number, instanceId: string) => PgConversationStore.open({ pool: dbs[pool].pool, sealer, instanceId, outboxLeaseMs: 400 });
+    const [owner, x, y, z] = await Promise.all([leased(0, 'owner'), leased(1, 'x'), leased(2, 'y'), leased(1, 'z')]);
+    const id = newId();
+    await owner.claimInbound(id, init, item('SM-lease'));
+    await owner.update(id, (doc) => {
+      doc.inbox.shift();
+      doc.outbox.push({ id: 'o1', origin: 'bot', body: 'reply', state: 'pending', token: 't1', createdAt: 1, attempts: 0 });
+    });
+    const rows = () => dbs[0].pool.query<{ item_id: string; lease_owner: string }>('SELECT item_id, lease_owner FROM outbox WHERE conversation_id = $1', [id]).then((r) => r.rows);
+    expect(await rows()).toEqual([{ item_id: 'o1', lease_owner: 'owner' }]);
+    expect((await Promise.all([x, y, z].map((s) => s.claimOutbound()))).flat()).not.toContain(id);
+
+    await new Promise((r) => setTimeout(r, 500)); // the owner stops renewing, as if killed
+    const claims = await Promise.all([x, y, z, x, y, z].map((s) => s.claimOutbound()));
+    expect(claims.flat().filter((c) => c === id)).toHaveLength(1);
+    const winner = ['x', 'y', 'z', 'x', 'y', 'z'][claims.findIndex((c) => c.includes(id))];
+    expect(await rows()).toEqual([{ item_id: 'o1', lease_owner: winner }]);
+  });
+
+  test('when an outbound message is delivered, retried later or its conversation erased, then its outbox row follows', async () => {
+    const id = newId();
+    await a.claimInbound(id, init, item('SM-rows'));
+    await a.update(id, (doc) => {
+      doc.inbox.shift();
+      doc.outbox.push({ id: 'o1', origin: 'bot', body: 'one', state: 'pending', token: 't1', createdAt: 1, attempts: 0 });
+      doc.outbox.push({ id: 'o2', origin: 'bot', body: 'two', state: 'pending', token: 't2', createdAt: 1, attempts: 0 });
+    });
+    const rows = () => dbs[0].pool.query<{ item_id: string; later: boolean }>("SELECT item_id, due_at > now() + interval '30 s' AS later FROM outbox WHERE conversation_id = $1 ORDER BY item_id", [id]).then((r) => r.rows);
+    expect(await rows()).toEqual([{ item_id: 'o1', later: false }, { item_id: 'o2', later: false }]);
+    await a.update(id, (doc) => {
+      doc.outbox[0].state = 'sent';
+      doc.outbox[1].nextAttemptAt = doc.updatedAt + 60_000; // a retry in a minute is not due before then
+    });
+    expect(await rows()).toEqual([{ item_id: 'o2', later: true }]);
+    await a.remove(id);
+    expect(await rows()).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { newConversation, SEEN_SIDS_KEPT, type Channel, type ConversationDoc, type InboundItem } from '../../domain/conversation';
 import { hasPendingWork, summarize, type ConversationStore, type ConversationSummary } from '../../domain/conversationStore';
@@ -13,6 +14,10 @@ export interface PgStoreOptions {
   updateConnections?: number;
   /** connections for inbound claims, apart from the turns so a webhook is not starved by them; default 2 */
   claimConnections?: number;
+  /** this process, as the owner of outbox leases; random by default */
+  instanceId?: string;
+  /** how long a lease on outbound messages lasts after the owner last wrote the conversation; default 15 s */
+  outboxLeaseMs?: number;
 }
 
 interface Row {
@@ -32,9 +37,13 @@ export class PgConversationStore implements ConversationStore {
   private readonly updates: Semaphore;
   private readonly claims: Semaphore;
   private readonly now: () => number;
+  readonly instanceId: string;
+  private readonly leaseMs: number;
 
   private constructor(private readonly o: PgStoreOptions) {
     this.now = o.now ?? Date.now;
+    this.instanceId = o.instanceId ?? randomUUID();
+    this.leaseMs = o.outboxLeaseMs ?? 15_000;
     const max = o.pool.options.max ?? 10;
     this.updates = new Semaphore(o.updateConnections ?? Math.max(1, max - 4));
     this.claims = new Semaphore(o.claimConnections ?? 2);
@@ -80,9 +89,10 @@ export class PgConversationStore implements ConversationStore {
       if (!row) throw new Error(`PgConversationStore.update(): no conversation ${id}`);
       const doc = this.unseal(row.doc);
       const unchanged = JSON.stringify(doc);
+      const hadDeliverable = deliverable(doc).length > 0;
       const result = await fn(doc);
       if (JSON.stringify(doc) === unchanged) return { result, commit: false };
-      await this.write(c, doc, row.summary);
+      await this.write(c, doc, row.summary, { hadDeliverable });
       return { result, commit: true };
     })));
   }
@@ -118,6 +128,24 @@ export class PgConversationStore implements ConversationStore {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Takes over outbound work no live instance holds: rows due now whose lease has run out (or that were never
+   * leased by a live owner), claimed with FOR UPDATE SKIP LOCKED so concurrent instances never take the same
+   * rows, and leased to this instance. Returns the conversations to deliver.
+   */
+  async claimOutbound(limit = 100): Promise<string[]> {
+    const { rows } = await this.o.pool.query<{ conversation_id: string }>(
+      `UPDATE outbox o SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::float8 / 1000)
+         FROM (SELECT conversation_id, item_id FROM outbox
+                WHERE lease_until < now() AND due_at <= now()
+                ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+        WHERE o.conversation_id = due.conversation_id AND o.item_id = due.item_id
+        RETURNING o.conversation_id`,
+      [this.instanceId, this.leaseMs, limit],
+    );
+    return [...new Set(rows.map((r) => r.conversation_id))];
+  }
+
   async listSummaries(filter?: { statuses?: string[] }): Promise<ConversationSummary[]> {
     const { rows } = filter?.statuses
       ? await this.o.pool.query<{ summary: ConversationSummary }>('SELECT summary FROM conversations WHERE summary IS NOT NULL AND status = ANY($1)', [filter.statuses])
@@ -146,11 +174,28 @@ export class PgConversationStore implements ConversationStore {
     if (doc.seenSids.length > SEEN_SIDS_KEPT) doc.seenSids.splice(0, doc.seenSids.length - SEEN_SIDS_KEPT);
     doc.twilioSids.push(item.sid);
     doc.lastInboundAt = item.receivedAt;
-    await this.write(c, doc, summary);
+    await this.write(c, doc, summary, { outboxUnchanged: true });
   }
 
-  private async write(c: pg.PoolClient, doc: ConversationDoc, summary: ConversationSummary | null): Promise<void> {
+  /**
+   * `hadDeliverable`: the stored version had outbound messages to deliver (their rows may need removing);
+   * `outboxUnchanged`: nothing outbound changed (an inbound claim), so the rows and their lease stay as they are.
+   */
+  private async write(c: pg.PoolClient, doc: ConversationDoc, summary: ConversationSummary | null, o: { hadDeliverable?: boolean; outboxUnchanged?: boolean }): Promise<void> {
     doc.updatedAt = this.now();
+    const items = o.outboxUnchanged ? [] : deliverable(doc);
+    if (items.length || o.hadDeliverable) {
+      // the outbox rows follow the document in the same transaction; whoever writes the conversation holds the lease
+      await c.query(
+        `WITH gone AS (DELETE FROM outbox WHERE conversation_id = $1 AND NOT (item_id = ANY($2::text[])))
+         INSERT INTO outbox (conversation_id, item_id, due_at, lease_owner, lease_until)
+         SELECT $1, i.item_id, now() + make_interval(secs => i.delay_ms / 1000), $4, now() + make_interval(secs => $5::float8 / 1000)
+           FROM unnest($2::text[], $3::float8[]) AS i(item_id, delay_ms)
+         ON CONFLICT (conversation_id, item_id) DO UPDATE
+           SET due_at = excluded.due_at, lease_owner = excluded.lease_owner, lease_until = excluded.lease_until`,
+        [doc.id, items.map((i) => i.id), items.map((i) => Math.max(0, (i.nextAttemptAt ?? 0) - doc.updatedAt)), this.instanceId, this.leaseMs],
+      );
+    }
     // like the lowdb index: listed once the conversation leaves the bot or stops, and kept listed afterwards
     const listed = doc.handoff.status !== 'bot' || doc.stopped || summary !== null;
     await c.query(
@@ -186,4 +231,9 @@ export class PgConversationStore implements ConversationStore {
       c.release(broken);
     }
   }
+}
+
+/** Outbound messages still to deliver: the rows of the outbox table. */
+function deliverable(doc: ConversationDoc): ConversationDoc['outbox'] {
+  return doc.outbox.filter((o) => o.state === 'pending' || o.state === 'sending');
 }
