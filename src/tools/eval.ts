@@ -31,7 +31,7 @@ export interface EvalResult {
   misses: Array<{ id: string; text: string; expected: string[]; got: string | null; language: string; intent: string }>;
 }
 
-export function readEvalSet(which: 'dev' | 'dev2' | 'dev3' | 'dev4' | 'heldout'): EvalItem[] {
+export function readEvalSet(which: 'dev' | 'dev2' | 'dev3' | 'dev4' | 'dev5' | 'heldout'): EvalItem[] {
   const file = path.join(projectRoot(), 'test', 'eval', `${which}.jsonl`);
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
@@ -100,9 +100,9 @@ export function printReport(name: string, r: EvalResult): void {
 }
 
 if (require.main === module) {
-  const which = (process.argv[2] ?? 'all') as 'dev' | 'dev2' | 'dev3' | 'dev4' | 'heldout' | 'all';
+  const which = (process.argv[2] ?? 'all') as 'dev' | 'dev2' | 'dev3' | 'dev4' | 'dev5' | 'heldout' | 'all';
   (async () => {
-    for (const set of which === 'all' ? (['dev', 'dev2', 'dev3', 'dev4', 'heldout'] as const) : [which]) printReport(set, await runEval(readEvalSet(set)));
+    for (const set of which === 'all' ? (['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'heldout'] as const) : [which]) printReport(set, await runEval(readEvalSet(set)));
   })().catch((err) => {
     console.error(err);
     process.exit(1);
