@@ -26,12 +26,20 @@ export interface SenderOptions {
   onEvent?: (e: { type: 'outbound'; conversationId: string; item: OutboundItem }) => void;
 }
 
+type Outcome = (doc: ConversationDoc, it: OutboundItem) => void;
+
 type Step =
   | { kind: 'idle' }
   | { kind: 'wait'; ms: number }
   | { kind: 'send'; item: OutboundItem; to: string; from: string }
   | { kind: 'reconcile'; item: OutboundItem; to: string; from: string; waitMs: number }
   | { kind: 'again' };
+
+/** A send a turn prepared in its own write; see OutboundSender.prepareInTurn. */
+export interface PreparedSend {
+  id: string;
+  step: Extract<Step, { kind: 'send' }>;
+}
 
 /**
  * Delivers each conversation's outbox in order, one message at a time, through the Messages API.
@@ -42,6 +50,8 @@ type Step =
 export class OutboundSender {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /** conversations whose next send a turn has prepared and not yet committed */
+  private readonly reserved = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /**
    * Tokens of the messages this sender marked `sending` and has not settled. On a store no other process shares,
@@ -66,11 +76,45 @@ export class OutboundSender {
       clearTimeout(t);
       this.timers.delete(id);
     }
-    if (this.running.has(id)) {
+    if (this.running.has(id) || this.reserved.has(id)) {
       this.again.add(id);
       return;
     }
-    const run = this.drain(id)
+    this.start(id);
+  }
+
+  /**
+   * Called by a turn, inside its update: marks the conversation's next message `sending` in the turn's own write
+   * (one durable write less per reply) and reserves the conversation's delivery for this sender. After the commit
+   * the caller hands the result to `startPrepared`, or to `abandonPrepared` if the commit failed. Undefined when
+   * there is nothing to send now or a delivery is already running.
+   */
+  prepareInTurn(doc: ConversationDoc): PreparedSend | undefined {
+    if (this.closed || this.running.has(doc.id) || this.reserved.has(doc.id)) return undefined;
+    let step = this.choose(doc);
+    for (let guard = 0; step.kind === 'again' && guard < 1000; guard++) step = this.choose(doc);
+    if (step.kind !== 'send') return undefined;
+    this.reserved.add(doc.id);
+    return { id: doc.id, step };
+  }
+
+  startPrepared(p: PreparedSend): void {
+    this.reserved.delete(p.id);
+    if (this.closed) return; // `sending` is stored: the next start reconciles it
+    this.again.delete(p.id);
+    this.start(p.id, p.step);
+  }
+
+  /** The turn that prepared a send did not commit: nothing was marked, nothing goes out. */
+  abandonPrepared(p: PreparedSend): void {
+    this.reserved.delete(p.id);
+    this.mine.delete(p.step.item.token);
+    this.again.delete(p.id);
+    this.kick(p.id);
+  }
+
+  private start(id: string, first?: Step): void {
+    const run = this.drain(id, first)
       .catch((err) => this.o.logger.error({ err, conversation: id }, 'OutboundSender.drain(): failed'))
       .finally(() => {
         this.running.delete(id);
@@ -101,60 +145,36 @@ export class OutboundSender {
     this.timers.set(id, t);
   }
 
-  private async drain(id: string): Promise<void> {
+  private async drain(id: string, first?: Step): Promise<void> {
+    let step = first ?? await this.nextStep(id);
     for (let guard = 0; guard < 10000 && !this.closed; guard++) {
-      const step = await this.nextStep(id);
       if (step.kind === 'idle') return;
-      if (step.kind === 'again') continue;
       if (step.kind === 'wait') return this.later(id, step.ms);
       if (step.kind === 'reconcile') {
         if (step.waitMs > 0) return this.later(id, step.waitMs);
         await this.reconcile(id, step.item, step.to, step.from);
+        step = await this.nextStep(id);
         continue;
       }
-      await this.send(id, step.item, step.to, step.from);
+      if (step.kind === 'again') {
+        step = await this.nextStep(id);
+        continue;
+      }
+      // the outcome of this send and the `sending` mark of the next message share one write
+      step = await this.nextStep(id, { itemId: step.item.id, fn: await this.send(id, step.item, step.to, step.from) });
     }
   }
 
-  /** Under the conversation lock: choose the next message, apply the gates, and mark it `sending`. */
-  private nextStep(id: string): Promise<Step> {
+  /**
+   * Under the conversation lock: record the outcome of the previous send, if any, then choose the next message,
+   * apply the gates, and mark it `sending`. `sending` must be on disk before the request leaves, so a crash is
+   * reconciled and never re-sent blindly; the directory fsync finishing that flush overlaps with the request.
+   */
+  private nextStep(id: string, outcome?: { itemId: string; fn: Outcome }): Promise<Step> {
     return this.o.store
       .update(id, (doc): Step => {
-        const item = doc.outbox.find((o) => o.state === 'pending' || o.state === 'sending');
-        if (!item) {
-          pruneOutbox(doc);
-          return { kind: 'idle' };
-        }
-        const to = doc.address;
-        const from = doc.channel === 'whatsapp' ? this.o.from.whatsapp : this.o.from.sms;
-        if (!from) {
-          fail(item, undefined, `no ${doc.channel} sender configured`);
-          return { kind: 'again' };
-        }
-        const fromAddr = doc.channel === 'whatsapp' ? `whatsapp:${from}` : from;
-        if (item.state === 'sending') {
-          // a send whose outcome we do not know: from before a crash, or a reset/timeout
-          const since = item.sendingSince ?? 0;
-          const fromEarlierProcess = !this.o.sharedStore && !this.mine.has(item.token);
-          const waitMs = fromEarlierProcess ? 0 : since + (this.o.reconcileAfterMs ?? 10000) - this.now();
-          return { kind: 'reconcile', item: { ...item }, to, from: fromAddr, waitMs };
-        }
-        if (doc.stopped && !item.evenIfStopped) {
-          cancel(item, 'user stopped messages');
-          return { kind: 'again' };
-        }
-        if (item.origin === 'bot' && doc.handoff.status === 'with_counsellor') {
-          cancel(item, 'a counsellor owns the conversation');
-          return { kind: 'again' };
-        }
-        if (item.nextAttemptAt && item.nextAttemptAt > this.now()) return { kind: 'wait', ms: item.nextAttemptAt - this.now() };
-        item.state = 'sending';
-        item.sendingSince = this.now();
-        item.attempts += 1;
-        this.mine.add(item.token);
-        return { kind: 'send', item: { ...item }, to, from: fromAddr };
-        // `sending` must be on disk before the request leaves, so a crash is reconciled and never re-sent blindly;
-        // the directory fsync finishing that flush overlaps with the request (a crash sees the renamed file)
+        if (outcome) this.settle(doc, outcome.itemId, outcome.fn);
+        return this.choose(doc);
       }, { overlapFlush: true })
       .catch((err) => {
         if (/no conversation/.test(String(err?.message))) return { kind: 'idle' } as Step; // erased meanwhile
@@ -162,22 +182,58 @@ export class OutboundSender {
       });
   }
 
-  private async send(id: string, item: OutboundItem, to: string, from: string): Promise<void> {
-    let outcome: (doc: ConversationDoc, it: OutboundItem) => void;
+  /** The next step for a conversation's outbox; marks the chosen message `sending` (the caller writes the doc). */
+  private choose(doc: ConversationDoc): Step {
+    const item = doc.outbox.find((o) => o.state === 'pending' || o.state === 'sending');
+    if (!item) {
+      pruneOutbox(doc);
+      return { kind: 'idle' };
+    }
+    const to = doc.address;
+    const from = doc.channel === 'whatsapp' ? this.o.from.whatsapp : this.o.from.sms;
+    if (!from) {
+      fail(item, undefined, `no ${doc.channel} sender configured`);
+      return { kind: 'again' };
+    }
+    const fromAddr = doc.channel === 'whatsapp' ? `whatsapp:${from}` : from;
+    if (item.state === 'sending') {
+      // a send whose outcome we do not know: from before a crash, or a reset/timeout
+      const since = item.sendingSince ?? 0;
+      const fromEarlierProcess = !this.o.sharedStore && !this.mine.has(item.token);
+      const waitMs = fromEarlierProcess ? 0 : since + (this.o.reconcileAfterMs ?? 10000) - this.now();
+      return { kind: 'reconcile', item: { ...item }, to, from: fromAddr, waitMs };
+    }
+    if (doc.stopped && !item.evenIfStopped) {
+      cancel(item, 'user stopped messages');
+      return { kind: 'again' };
+    }
+    if (item.origin === 'bot' && doc.handoff.status === 'with_counsellor') {
+      cancel(item, 'a counsellor owns the conversation');
+      return { kind: 'again' };
+    }
+    if (item.nextAttemptAt && item.nextAttemptAt > this.now()) return { kind: 'wait', ms: item.nextAttemptAt - this.now() };
+    item.state = 'sending';
+    item.sendingSince = this.now();
+    item.attempts += 1;
+    this.mine.add(item.token);
+    return { kind: 'send', item: { ...item }, to, from: fromAddr };
+  }
+
+  /** Sends one message; returns what to record (the caller writes it together with the next step). */
+  private async send(id: string, item: OutboundItem, to: string, from: string): Promise<Outcome> {
     try {
       const res = await this.o.api.create({
         to, from, body: item.contentSid ? undefined : item.body, contentSid: item.contentSid,
         contentVariables: item.contentVariables, statusCallback: this.o.statusCallbackUrl(id, item.token),
       });
-      outcome = (doc, it) => markSent(doc, it, res.sid, res.status);
       this.o.logger.debug({ conversation: id, outbound: item.id }, 'message accepted by Twilio');
+      return (doc, it) => markSent(doc, it, res.sid, res.status);
     } catch (err) {
-      outcome = this.failureOutcome(id, item, err);
+      return this.failureOutcome(id, item, err);
     }
-    await this.apply(id, item.id, outcome);
   }
 
-  private failureOutcome(id: string, item: OutboundItem, err: unknown): (doc: ConversationDoc, it: OutboundItem) => void {
+  private failureOutcome(id: string, item: OutboundItem, err: unknown): Outcome {
     if (err instanceof TransientSendError || err instanceof NotSentError) {
       const b = this.o.backoff ?? { baseMs: 500, maxMs: 60000 };
       const exp = Math.min(b.maxMs, b.baseMs * 2 ** Math.min(item.attempts - 1, 16));
@@ -264,19 +320,21 @@ export class OutboundSender {
     return known;
   }
 
-  private async apply(id: string, itemId: string, fn: (doc: ConversationDoc, it: OutboundItem) => void): Promise<void> {
+  private async apply(id: string, itemId: string, fn: Outcome): Promise<void> {
     await this.o.store
-      .update(id, (doc) => {
-        const it = doc.outbox.find((o) => o.id === itemId);
-        if (it) {
-          fn(doc, it);
-          if (it.state !== 'sending') this.mine.delete(it.token);
-          this.o.onEvent?.({ type: 'outbound', conversationId: id, item: { ...it } });
-        }
-      })
+      .update(id, (doc) => this.settle(doc, itemId, fn))
       .catch((err) => {
         if (!/no conversation/.test(String(err?.message))) throw err;
       });
+  }
+
+  /** Records an outcome on the message `itemId` (inside an update). */
+  private settle(doc: ConversationDoc, itemId: string, fn: Outcome): void {
+    const it = doc.outbox.find((o) => o.id === itemId);
+    if (!it) return;
+    fn(doc, it);
+    if (it.state !== 'sending') this.mine.delete(it.token);
+    this.o.onEvent?.({ type: 'outbound', conversationId: doc.id, item: { ...it } });
   }
 }
 

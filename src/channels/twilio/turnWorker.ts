@@ -6,7 +6,7 @@ import type { Logger } from '../../logging/logger';
 import type { OutboundCollector, OutboundMessage } from '../../bot/turnKeys';
 import { AFTER_COMMIT } from '../../bot/turnKeys';
 import type { TwilioAdapter } from './twilioAdapter';
-import type { OutboundSender } from './outboundSender';
+import type { OutboundSender, PreparedSend } from './outboundSender';
 
 export interface TurnWorkerOptions {
   store: ConversationStore;
@@ -83,9 +83,17 @@ export class TurnWorker {
       await this.slot();
       let more = false;
       const afterCommit: Array<() => Promise<void> | void> = [];
+      let prepared: PreparedSend | undefined;
       try {
-        more = await this.o.store.update(id, (doc) => this.turn(doc, afterCommit));
+        more = await this.o.store.update(id, async (doc) => {
+          const again = await this.turn(doc, afterCommit);
+          // the first reply is marked `sending` in this same write, so it leaves as soon as the turn is durable;
+          // not when actions follow the commit (an erase, a handoff event): they run before anything is sent
+          if (!afterCommit.length) prepared = this.o.sender.prepareInTurn(doc);
+          return again;
+        });
       } catch (err) {
+        if (prepared) this.o.sender.abandonPrepared(prepared);
         if (/no conversation/.test(String((err as Error)?.message))) return;
         throw err;
       } finally {
@@ -98,7 +106,8 @@ export class TurnWorker {
           this.o.logger.error({ err, conversation: id }, 'TurnWorker: after-commit action failed');
         }
       }
-      this.o.sender.kick(id);
+      if (prepared) this.o.sender.startPrepared(prepared);
+      else this.o.sender.kick(id);
       if (!more || this.closing) return;
     }
   }
