@@ -17,6 +17,8 @@ const PS_LETTERS = /[ټډړښږځڅېۍګڼ]/g;
 const FA_LETTERS = /[پچژگ]/g;
 const AR_ONLY = /[ةى]|(^|\s)ال/g;
 const ARABIZI = /\b[a-z]*[2379][a-z]+|\b[a-z]+[2379][a-z]*\b/i;
+/** languages written in Latin letters by our users; the others also appear romanized (Pashto, Dari, Amharic ...) */
+const LATIN_LANGUAGES: Language[] = ['en', 'fr', 'om', 'so', 'ha'];
 const FRANC_CODES: Partial<Record<Language, string>> = { en: 'eng', fr: 'fra', ha: 'hau', so: 'som', ar: 'arb', 'fa-AF': 'prs', ps: 'pbu' };
 
 /**
@@ -28,6 +30,10 @@ export class LanguageDetector {
   private readonly vocab = new Map<string, Map<Language, number>>();
   /** character-trigram profiles (relative frequencies) of each language's own locale texts */
   private readonly profiles = new Map<Language, Map<string, number>>();
+  /** the same, from the texts in Latin letters only: how a language looks romanized */
+  private readonly latinProfiles = new Map<Language, Map<string, number>>();
+  /** languages other than LATIN_LANGUAGES with enough romanized text in their locale to be told apart */
+  private readonly romanized: Language[] = [];
 
   private readonly greetings = new Map<Language, Set<string>>();
 
@@ -37,14 +43,10 @@ export class LanguageDetector {
     for (const [lang, list] of Object.entries(texts) as Array<[Language, string[]]>) {
       const seen = new Set<string>();
       for (const t of list) for (const w of normalize(t).split(' ')) if (w.length > 1 && !/^\d+$/.test(w)) seen.add(w);
-      const grams = new Map<string, number>();
-      let total = 0;
-      for (const t of list) for (const g of trigrams(t)) {
-        grams.set(g, (grams.get(g) ?? 0) + 1);
-        total++;
-      }
-      for (const [g, c] of grams) grams.set(g, c / Math.max(1, total));
-      this.profiles.set(lang, grams);
+      this.profiles.set(lang, profile(list));
+      const latin = list.filter(isLatin);
+      this.latinProfiles.set(lang, profile(latin));
+      if (!LATIN_LANGUAGES.includes(lang) && latin.length >= MIN_ROMANIZED_TEXTS) this.romanized.push(lang);
       for (const w of seen) {
         const m = this.vocab.get(w) ?? new Map<Language, number>();
         m.set(lang, 1);
@@ -73,6 +75,7 @@ export class LanguageDetector {
     if (eth + arb + lat === 0) return undefined;
     let candidates: Language[];
     let fromLetters: Language | undefined;
+    let latinScript = false;
     if (eth >= arb && eth >= lat) candidates = ['am', 'ti'];
     else if (arb >= lat) {
       candidates = ['ar', 'fa-AF', 'ps', 'ckb'];
@@ -86,7 +89,9 @@ export class LanguageDetector {
       else if (ar > 0 && fa === 0) fromLetters = 'ar';
     } else {
       if (ARABIZI.test(text)) return { language: 'ar', confident: nWords > 2 };
-      candidates = ['en', 'fr', 'om', 'so', 'ha'];
+      // romanized Pashto, Dari, Amharic ... compete only on longer messages, against what each looks like in Latin letters
+      candidates = nWords > 2 ? [...LATIN_LANGUAGES, ...this.romanized] : [...LATIN_LANGUAGES];
+      latinScript = true;
     }
     const scores = this.vocabScores(text, candidates);
     if (nWords <= 2 && !fromLetters) {
@@ -100,7 +105,7 @@ export class LanguageDetector {
     const grams = trigrams(text);
     if (grams.length) {
       const sims = candidates.map((c) => {
-        const prof = this.profiles.get(c);
+        const prof = (latinScript ? this.latinProfiles : this.profiles).get(c);
         if (!prof) return 0;
         let sum = 0;
         for (const g of grams) sum += Math.log(1 + 2000 * (prof.get(g) ?? 0));
@@ -124,6 +129,26 @@ export class LanguageDetector {
     const confident = nWords > 2 && best[1] > 0 && best[1] - (second?.[1] ?? 0) >= 0.5;
     return { language, confident: confident || (candidates.length === 2 && nWords > 2 && best[1] > (second?.[1] ?? 0)) };
   }
+}
+
+/** a romanized language needs at least this many Latin-letter texts in its locale to be a candidate */
+const MIN_ROMANIZED_TEXTS = 15;
+
+function isLatin(text: string): boolean {
+  const lat = (text.match(LATIN) ?? []).length;
+  return lat > 0 && lat >= (text.match(ARABIC) ?? []).length + (text.match(ETHIOPIC) ?? []).length;
+}
+
+/** relative frequencies of the character trigrams of the texts */
+function profile(texts: string[]): Map<string, number> {
+  const grams = new Map<string, number>();
+  let total = 0;
+  for (const t of texts) for (const g of trigrams(t)) {
+    grams.set(g, (grams.get(g) ?? 0) + 1);
+    total++;
+  }
+  for (const [g, c] of grams) grams.set(g, c / Math.max(1, total));
+  return grams;
 }
 
 function trigrams(text: string): string[] {
