@@ -5,14 +5,20 @@ import { Low } from 'lowdb';
 import { newConversation, SEEN_SIDS_KEPT, type Channel, type ConversationDoc, type InboundItem } from '../domain/conversation';
 import { hasPendingWork, summarize, type ConversationStore, type ConversationSummary } from '../domain/conversationStore';
 import { DurableJsonFile, removeStaleTemps, SealedJsonFile, syncDir, type Sealer } from './durableFile';
+import { InboundJournal, type JournalRecord } from './inboundJournal';
 import { KeyedMutex } from './keyedMutex';
 
 const ID = /^[a-z]+-[0-9a-f]{16,64}$/;
 
+/** the inbound journal is rewritten with only its unmerged records once it is this big */
+const JOURNAL_COMPACT_BYTES = 1024 * 1024;
+
 /**
  * Embedded store on lowdb: one small sealed file per conversation (the cost of a message does not grow with the
- * number of conversations), a marker file per conversation with unfinished work, and a small index of
- * conversations the console lists (queued, with a counsellor, closed, stopped). Single process only.
+ * number of conversations), a marker file per conversation with unfinished outbound work, a small index of
+ * conversations the console lists (queued, with a counsellor, closed, stopped), and an inbound journal: a claimed
+ * message is made durable by one group-committed append, and enters its conversation's document with the next
+ * change of that conversation (its turn). Single process only.
  */
 export class LowdbConversationStore implements ConversationStore {
   private readonly mutex = new KeyedMutex();
@@ -23,6 +29,11 @@ export class LowdbConversationStore implements ConversationStore {
   private readonly cache = new TextCache(32 * 1024 * 1024);
   /** directory fsyncs still running after an overlapped commit, per conversation */
   private readonly dirSyncs = new Map<string, Promise<void>>();
+  private journal!: InboundJournal;
+  /** claimed messages in the journal that their conversation's document does not hold yet, per conversation */
+  private readonly unmerged = new Map<string, JournalRecord[]>();
+  private compacting = false;
+  private resealedJournal = false;
 
   private constructor(private readonly dataDir: string, private readonly sealer: Sealer, private readonly now: () => number) {
     this.convDir = path.join(dataDir, 'conversations');
@@ -38,6 +49,17 @@ export class LowdbConversationStore implements ConversationStore {
     store.index = new Low(new DurableJsonFile<Record<string, ConversationSummary>>(path.join(opts.dataDir, 'index.json')), {});
     await store.index.read();
     store.index.data ??= {};
+    const { journal, records } = await InboundJournal.open(path.join(opts.dataDir, 'inbound.journal'), opts.sealer);
+    store.journal = journal;
+    // messages claimed before a restart that never reached their document
+    for (const r of records) {
+      const { db } = await store.load(r.conversationId);
+      if (db.data && holds(db.data, r.item.sid)) continue;
+      const list = store.unmerged.get(r.conversationId) ?? [];
+      if (!list.some((x) => x.item.sid === r.item.sid)) list.push(r);
+      store.unmerged.set(r.conversationId, list);
+    }
+    if (records.length && !store.unmerged.size) await store.journal.compact(() => []);
     return store;
   }
 
@@ -77,9 +99,9 @@ export class LowdbConversationStore implements ConversationStore {
     }
   }
 
-  private async commit(loaded: { db: Low<ConversationDoc | null>; file: SealedJsonFile<ConversationDoc | null> }, before: string | undefined, overlapFlush = false): Promise<void> {
+  private async commit(loaded: { db: Low<ConversationDoc | null>; file: SealedJsonFile<ConversationDoc | null> }, before: string | undefined, overlapFlush = false, keepUpdatedAt = false): Promise<void> {
     const doc = loaded.db.data!;
-    doc.updatedAt = this.now();
+    if (!keepUpdatedAt) doc.updatedAt = this.now();
     const json = JSON.stringify(doc);
     const pending = hasPendingWork(doc);
     // the marker is written before the document, so a crash in between leaves a harmless extra marker
@@ -115,21 +137,54 @@ export class LowdbConversationStore implements ConversationStore {
 
   claimInbound(id: string, init: { channel: Channel; address: string }, item: InboundItem): Promise<'accepted' | 'duplicate'> {
     return this.mutex.run(id, async () => {
-      await this.dirSyncs.get(id);
-      const loaded = await this.load(id);
-      const { db } = loaded;
-      const before = this.indexFingerprint(db.data);
-      if (db.data && (db.data.seenSids.includes(item.sid) || db.data.inbox.some((i) => i.sid === item.sid))) return 'duplicate';
-      db.data ??= newConversation(id, init.channel, init.address, this.now());
-      const doc = db.data;
+      this.fileOf(id); // validates the id
+      const { db } = await this.load(id);
+      const waiting = this.unmerged.get(id) ?? [];
+      if ((db.data && holds(db.data, item.sid)) || waiting.some((r) => r.item.sid === item.sid)) return 'duplicate';
+      const record: JournalRecord = { conversationId: id, init, item, at: this.now() };
+      waiting.push(record);
+      this.unmerged.set(id, waiting);
+      try {
+        await this.journal.append(record);
+      } catch (err) {
+        this.forget(id, [record]);
+        throw err;
+      }
+      return 'accepted';
+    });
+  }
+
+  /** Takes the conversation's journaled messages into its document (creating it for a first message). */
+  private merge(id: string, loaded: { db: Low<ConversationDoc | null> }): JournalRecord[] {
+    const records = this.unmerged.get(id) ?? [];
+    for (const { init, item, at } of records) {
+      loaded.db.data ??= newConversation(id, init.channel, init.address, at);
+      const doc = loaded.db.data;
+      if (holds(doc, item.sid)) continue;
       doc.inbox.push(item);
       doc.seenSids.push(item.sid);
       if (doc.seenSids.length > SEEN_SIDS_KEPT) doc.seenSids.splice(0, doc.seenSids.length - SEEN_SIDS_KEPT);
       doc.twilioSids.push(item.sid);
       doc.lastInboundAt = item.receivedAt;
-      await this.commit(loaded, before);
-      return 'accepted';
-    });
+      doc.updatedAt = at; // as if written when claimed
+    }
+    return records;
+  }
+
+  /** Records now held by their document (or given up): dropped, and the journal compacted when it is worth it. */
+  private forget(id: string, records: JournalRecord[]): void {
+    if (!records.length) return;
+    const left = (this.unmerged.get(id) ?? []).filter((r) => !records.includes(r));
+    if (left.length) this.unmerged.set(id, left);
+    else this.unmerged.delete(id);
+    if (!this.compacting && (this.unmerged.size === 0 || this.journal.bytes > JOURNAL_COMPACT_BYTES) && this.journal.bytes > 0) {
+      this.compacting = true;
+      this.compactJournal().catch(() => undefined).finally(() => (this.compacting = false));
+    }
+  }
+
+  private compactJournal(): Promise<void> {
+    return this.journal.compact(() => [...this.unmerged.values()].flat());
   }
 
   update<T>(id: string, fn: (doc: ConversationDoc) => T | Promise<T>, opts: { overlapFlush?: boolean } = {}): Promise<T> {
@@ -137,22 +192,31 @@ export class LowdbConversationStore implements ConversationStore {
       await this.dirSyncs.get(id);
       const loaded = await this.load(id);
       const { db } = loaded;
-      if (!db.data) throw new Error(`LowdbConversationStore.update(): no conversation ${id}`);
       const before = this.indexFingerprint(db.data);
+      const merged = this.merge(id, loaded);
+      if (!db.data) throw new Error(`LowdbConversationStore.update(): no conversation ${id}`);
+      const mergedJson = merged.length ? JSON.stringify(db.data) : loaded.json;
       const result = await fn(db.data);
-      if (JSON.stringify(db.data) !== loaded.json) await this.commit(loaded, before, opts.overlapFlush);
+      const json = JSON.stringify(db.data);
+      // only the journaled messages changed it: the document keeps the time they were claimed
+      if (json !== loaded.json) await this.commit(loaded, before, opts.overlapFlush, json === mergedJson);
+      this.forget(id, merged);
       return result;
     });
   }
 
   async read(id: string): Promise<ConversationDoc | undefined> {
-    const { db } = await this.load(id);
-    return db.data ?? undefined;
+    const loaded = await this.load(id);
+    this.merge(id, loaded); // a copy: `load` parses afresh every time
+    return loaded.db.data ?? undefined;
   }
 
   remove(id: string): Promise<void> {
     return this.mutex.run(id, async () => {
       this.cache.delete(id);
+      // nothing of an erased conversation stays on disk, in the journal either
+      this.unmerged.delete(id);
+      if (this.journal.bytes > 0) await this.compactJournal();
       await fs.rm(this.fileOf(id), { force: true });
       await syncDir(this.convDir);
       await this.markPending(id, false);
@@ -167,15 +231,21 @@ export class LowdbConversationStore implements ConversationStore {
 
   reseal(id: string): Promise<boolean> {
     return this.mutex.run(id, async () => {
+      // key rotation: the journal's records too are sealed again with the newest key
+      if (this.journal.bytes > 0 && !this.resealedJournal) {
+        this.resealedJournal = true;
+        await this.compactJournal();
+      }
       const { file, json } = await this.load(id);
-      if (json === null) return false;
+      if (json === null) return this.unmerged.has(id); // only in the journal, resealed above
       await file.writeJson(json);
       return true;
     });
   }
 
   async listPending(): Promise<string[]> {
-    return (await fs.readdir(this.pendingDir)).filter((n) => ID.test(n));
+    const marked = (await fs.readdir(this.pendingDir)).filter((n) => ID.test(n));
+    return [...new Set([...marked, ...this.unmerged.keys()])];
   }
 
   async listSummaries(filter?: { statuses?: string[] }): Promise<ConversationSummary[]> {
@@ -184,14 +254,21 @@ export class LowdbConversationStore implements ConversationStore {
   }
 
   async listAllIds(): Promise<string[]> {
-    return (await fs.readdir(this.convDir)).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter((n) => ID.test(n));
+    const files = (await fs.readdir(this.convDir)).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter((n) => ID.test(n));
+    return [...new Set([...files, ...this.unmerged.keys()])];
   }
 
   async close(): Promise<void> {
     // every write is awaited by its caller; wait for the ones in flight
     while (this.mutex.size > 0) await new Promise((r) => setTimeout(r, 5));
     await Promise.all([...this.dirSyncs.values()]);
+    await this.journal.close();
   }
+}
+
+/** The document already has this inbound message (in its inbox, or consumed). */
+function holds(doc: ConversationDoc, sid: string): boolean {
+  return doc.seenSids.includes(sid) || doc.inbox.some((i) => i.sid === sid) || doc.twilioSids.includes(sid);
 }
 
 /** Least-recently-used map of JSON texts, bounded by their total length. */

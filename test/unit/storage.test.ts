@@ -62,11 +62,13 @@ describe('LowdbConversationStore', () => {
   test('then nothing readable is on disk, and a reopened store reads the same document', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smb-store-'));
     const store = await open(dir);
+    const everyFile = () => (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile())
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
     await store.claimInbound(id, { channel: 'sms', address: '+15559990000' }, item('SM2'));
-    const files = fs.readdirSync(path.join(dir, 'conversations'));
-    expect(files).toEqual([`${id}.json`]);
-    const raw = fs.readFileSync(path.join(dir, 'conversations', files[0]), 'utf8');
-    expect(raw).not.toMatch(/5559990000|secret/);
+    expect(everyFile()).not.toMatch(/5559990000|secret/); // the message is in the journal, sealed
+    await store.update(id, (doc) => void (doc.locale = 'en')); // now in its document
+    expect(fs.readdirSync(path.join(dir, 'conversations'))).toEqual([`${id}.json`]);
+    expect(everyFile()).not.toMatch(/5559990000|secret/);
     const again = await open(dir);
     expect((await again.read(id))!.inbox[0].body).toBe('my secret text');
   });
@@ -78,5 +80,55 @@ describe('LowdbConversationStore', () => {
     await store.remove(id);
     expect(await store.read(id)).toBeUndefined();
     expect(await store.listPending()).toEqual([]);
+  });
+});
+
+describe('LowdbConversationStore inbound journal', () => {
+  const sealer = new Cipher(parseKeyRing(`k1:${'00'.repeat(32)}`));
+  const open = (dir: string) => LowdbConversationStore.open({ dataDir: dir, sealer });
+  const init = { channel: 'sms' as const, address: '+15559990002' };
+  const item = (sid: string) => ({ sid, body: 'my secret text', numMedia: 0, receivedAt: 1, payload: {} });
+  const journalRecords = (dir: string) => fs.readFileSync(path.join(dir, 'inbound.journal'), 'utf8').split('\n').filter(Boolean)
+    .map((l) => JSON.parse(sealer.decrypt(l)) as { conversationId: string; item: { sid: string } });
+
+  test('when a claimed message has not reached its document and the process dies, then a new store finds it pending, still a duplicate, and takes it in once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smb-journal-'));
+    const id = 'sms-' + 'c'.repeat(40);
+    const first = await open(dir);
+    expect(await first.claimInbound(id, init, item('SM1'))).toBe('accepted');
+    expect(await first.claimInbound(id, init, item('SM2'))).toBe('accepted');
+    expect(fs.existsSync(path.join(dir, 'conversations', `${id}.json`))).toBe(false); // one append each, no document yet
+    // killed: no close(); a torn line from a flush that never completed follows
+    fs.appendFileSync(path.join(dir, 'inbound.journal'), 'enc:v1:k1:torn');
+    const second = await open(dir);
+    expect(await second.listPending()).toEqual([id]);
+    expect(await second.claimInbound(id, init, item('SM1'))).toBe('duplicate');
+    const inbox = await second.update(id, (doc) => doc.inbox.map((i) => i.sid));
+    expect(inbox).toEqual(['SM1', 'SM2']);
+    await second.update(id, (doc) => void doc.inbox.splice(0));
+    expect(await second.claimInbound(id, init, item('SM2'))).toBe('duplicate');
+    await second.close();
+    const third = await open(dir);
+    expect((await third.read(id))!.inbox).toEqual([]);
+    expect(await third.listPending()).toEqual([]);
+    await third.close();
+  });
+
+  test('when every journaled message is in its document, then the journal is emptied; when a conversation is erased, then none of its records stays', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smb-journal-'));
+    const [kept, erased] = ['sms-' + 'd'.repeat(40), 'sms-' + 'e'.repeat(40)];
+    const store = await open(dir);
+    await store.claimInbound(kept, init, item('SM-k1'));
+    await store.update(kept, (doc) => void doc.inbox.splice(0));
+    await new Promise((r) => setTimeout(r, 50)); // compaction runs after the merge
+    expect(fs.statSync(path.join(dir, 'inbound.journal')).size).toBe(0);
+
+    await store.claimInbound(kept, init, item('SM-k2'));
+    await store.claimInbound(erased, { ...init, address: '+15559990003' }, item('SM-e1'));
+    expect(journalRecords(dir).map((r) => r.conversationId).sort()).toEqual([kept, erased].sort());
+    await store.remove(erased);
+    expect(journalRecords(dir).map((r) => [r.conversationId, r.item.sid])).toEqual([[kept, 'SM-k2']]);
+    expect(await store.read(erased)).toBeUndefined();
+    await store.close();
   });
 });

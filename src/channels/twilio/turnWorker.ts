@@ -91,7 +91,7 @@ export class TurnWorker {
           // not when actions follow the commit (an erase, a handoff event): they run before anything is sent
           if (!afterCommit.length) prepared = this.o.sender.prepareInTurn(doc);
           return again;
-        });
+        }, { overlapFlush: true }); // as the sender's own `sending` mark: the request may leave once the file is in place
       } catch (err) {
         if (prepared) this.o.sender.abandonPrepared(prepared);
         if (/no conversation/.test(String((err as Error)?.message))) return;
