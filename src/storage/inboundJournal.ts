@@ -37,13 +37,20 @@ export class InboundJournal {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     const records: JournalRecord[] = [];
+    const good: string[] = [];
     for (const line of text.split('\n')) {
       if (!line) continue;
       try {
         records.push(JSON.parse(sealer.decrypt(line)) as JournalRecord);
+        good.push(`${line}\n`);
       } catch {
         // a torn last line: its flush never completed, so its message was never acknowledged
       }
+    }
+    if (good.join('') !== text) {
+      // without the torn fragment, or the next record appended would be glued to it and lost
+      text = good.join('');
+      await writeFileDurably(file, text);
     }
     const fh = await fs.open(file, 'a', 0o600);
     await syncDir(path.dirname(file));
