@@ -103,15 +103,13 @@ describe('LowdbConversationStore inbound journal', () => {
     const second = await open(dir);
     expect(await second.listPending()).toEqual([id]);
     expect(await second.claimInbound(id, init, item('SM1'))).toBe('duplicate');
-    const inbox = await second.update(id, (doc) => doc.inbox.map((i) => i.sid));
-    expect(inbox).toEqual(['SM1', 'SM2']);
-    await second.update(id, (doc) => void doc.inbox.splice(0));
-    expect(await second.claimInbound(id, init, item('SM2'))).toBe('duplicate');
-    expect(await second.claimInbound(id, init, item('SM3'))).toBe('accepted'); // appended after the torn line's place
+    expect(await second.claimInbound(id, init, item('SM3'))).toBe('accepted'); // appended where the torn line was
     // killed again
     const third = await open(dir);
-    expect((await third.read(id))!.inbox.map((i) => i.sid)).toEqual(['SM3']);
+    const inbox = await third.update(id, (doc) => doc.inbox.map((i) => i.sid));
+    expect(inbox).toEqual(['SM1', 'SM2', 'SM3']);
     await third.update(id, (doc) => void doc.inbox.splice(0));
+    expect(await third.claimInbound(id, init, item('SM2'))).toBe('duplicate');
     expect(await third.listPending()).toEqual([]);
     await third.close();
   });
