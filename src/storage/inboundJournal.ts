@@ -84,6 +84,13 @@ export class InboundJournal {
   compact(keep: () => JournalRecord[]): Promise<void> {
     return this.run(async () => {
       const lines = keep().map((r) => `${this.sealer.encrypt(JSON.stringify(r))}\n`).join('');
+      if (!lines) {
+        // the common case: every message is in its document; emptying the file in place is cheaper than a rewrite
+        await this.fh.truncate(0);
+        await this.fh.datasync();
+        this.size = 0;
+        return;
+      }
       await this.fh.close();
       try {
         await writeFileDurably(this.file, lines);
