@@ -10,7 +10,7 @@ const TOPIC_FLOOR = 0.9;
 describe('understanding real messages (test/eval)', () => {
   test('when the held-out messages arrive as first messages, then every emergency is escalated, replies are in the user language, and at least 90% reach the right topic', async () => {
     const r = await runEval(readEvalSet('heldout'));
-    printReport('heldout', r);
+    printReport('heldout', r, { withMisses: false }); // tuning never looks at held-out misses
     expect(r.n).toBeGreaterThanOrEqual(130);
     expect(r.emergenciesEscalated).toBe(r.emergencies);
     expect(r.languageAccuracy).toBeGreaterThanOrEqual(0.9);
