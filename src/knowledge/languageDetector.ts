@@ -88,9 +88,14 @@ export class LanguageDetector {
       else if (fa > 0 && ar === 0) fromLetters = 'fa-AF';
       else if (ar > 0 && fa === 0) fromLetters = 'ar';
     } else {
-      if (ARABIZI.test(text)) return { language: 'ar', confident: nWords > 2 };
+      // Arabizi (digits for letters) is a strong hint, not proof: "2aad" is a Somali ordinal, "3afak" inside French
+      if (ARABIZI.test(text)) {
+        if (nWords <= 2) return { language: 'ar', confident: false };
+        fromLetters = 'ar';
+      }
       // romanized Pashto, Dari, Amharic ... compete only on longer messages, against what each looks like in Latin letters
       candidates = nWords > 2 ? [...LATIN_LANGUAGES, ...this.romanized] : [...LATIN_LANGUAGES];
+      if (fromLetters && !candidates.includes(fromLetters)) candidates.push(fromLetters);
       latinScript = true;
     }
     const scores = this.vocabScores(text, candidates);

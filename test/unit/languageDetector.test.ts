@@ -15,6 +15,10 @@ describe('LanguageDetector on the locales\' own texts', () => {
     ['waxaan doonayaa inaan dib ugu laabto dalkayga', 'so'],
     ['gara biyya koottiin deebi\'uu barbaada, maal gochuu qaba', 'om'],
     ['ana 3ayez arga3 baladi mn libya', 'ar'],
+    ['wesh khouya bghit nrje3 l dar, kifach ndir', 'ar'],
+    // a digit inside a word is a hint of Arabizi, not proof
+    ['walaalkay wuxuu baxay bishii 3aad, wali war kama hayno', 'so'],
+    ['3afak je veux rentrer chez moi au maroc, comment faire', 'fr'],
     // romanized: Pashto, Dari, Amharic, Tigrinya and Sorani written in Latin letters on a phone
     ['za ghwaram che pa qanuni tarika Germany ta lar sham, sa kawal pakar di', 'ps'],
     ['mekhaom ba Germany beraom, chi kar konom, rah-e qanuni chist', 'fa-AF'],
