@@ -12,7 +12,7 @@ import { Eraser } from './privacy/eraser';
 import { Retention } from './privacy/retention';
 import { LowdbConversationStore } from './storage/lowdbConversationStore';
 import { AckLog } from './storage/ackLog';
-import { openPostgres } from './storage/pg/postgres';
+import { ifFirst, LOCKS, openPostgres } from './storage/pg/postgres';
 import { PgConversationStore } from './storage/pg/pgConversationStore';
 import { PgEvents, bridgeBus } from './storage/pg/pgEvents';
 import { DocumentStorage } from './storage/documentStorage';
@@ -123,7 +123,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     sender.kick(e.conversationId);
   });
   const eraser = new Eraser({ store, api, translator, logger, from: senders });
-  const retention = new Retention({ store, eraser, logger, retentionDays: config.retentionDays, now });
+  const retention = new Retention({
+    store, eraser, logger, retentionDays: config.retentionDays, now,
+    // several instances: one purges at a time, the others skip that round
+    exclusive: pg ? (fn) => ifFirst(pg.pool, LOCKS.retention, fn) : undefined,
+  });
 
   const adapter = new TwilioAdapter(config.twilio.contentSids);
   const consoleEvents = new ConsoleEvents();

@@ -30,7 +30,11 @@ export class Retention {
   private running: Promise<PurgeResult> | undefined;
 
   constructor(
-    private readonly o: { store: ConversationStore; eraser: ConversationEraser; logger: Logger; retentionDays: number; now?: () => number },
+    private readonly o: {
+      store: ConversationStore; eraser: ConversationEraser; logger: Logger; retentionDays: number; now?: () => number;
+      /** several instances on one database: runs the pass only where no other instance is running one (else undefined) */
+      exclusive?: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
+    },
   ) {
     if (!o?.store || !o.eraser || !o.logger) throw new Error('Retention: store, eraser and logger are required');
     if (!(o.retentionDays >= 1)) throw new Error('Retention: retentionDays must be at least 1');
@@ -44,8 +48,16 @@ export class Retention {
 
   /** One purge pass; a pass already running is joined, never run twice at once. */
   purge(): Promise<PurgeResult> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
+    this.running ??= this.exclusivePass().finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  private async exclusivePass(): Promise<PurgeResult> {
+    if (!this.o.exclusive) return this.pass();
+    const result = await this.o.exclusive(() => this.pass());
+    if (result) return result;
+    this.o.logger.info({ msg: 'retention purge skipped: another instance is running one' });
+    return { checked: 0, purged: 0, twilioDeleted: 0, failed: 0 };
   }
 
   private async pass(): Promise<PurgeResult> {

@@ -8,7 +8,7 @@ import type { ConversationStore } from '../../src/domain/conversationStore';
 import type { InboundItem } from '../../src/domain/conversation';
 import { LowdbConversationStore } from '../../src/storage/lowdbConversationStore';
 import { DocumentStorage } from '../../src/storage/documentStorage';
-import { openPostgres, type Postgres } from '../../src/storage/pg/postgres';
+import { ifFirst, LOCKS, openPostgres, type Postgres } from '../../src/storage/pg/postgres';
 import { PgConversationStore } from '../../src/storage/pg/pgConversationStore';
 import { PgEvents, bridgeBus } from '../../src/storage/pg/pgEvents';
 import { ConsoleEvents, type ConsoleEvent } from '../../src/console/consoleEvents';
@@ -426,5 +426,22 @@ describe('PostgreSQL store shared by several instances', () => {
     expect(await rows()).toEqual([{ item_id: 'o2', later: true }]);
     await a.remove(id);
     expect(await rows()).toEqual([]);
+  });
+
+  test('when two instances start the retention purge at once, then one runs it and the other skips that round', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inPass = new Promise<void>((r) => (entered = r));
+    const first = ifFirst(dbs[0].pool, LOCKS.retention, async () => {
+      entered();
+      await held;
+      return 'purged by A';
+    });
+    await inPass;
+    expect(await ifFirst(dbs[1].pool, LOCKS.retention, async () => 'purged by B')).toBeUndefined();
+    release();
+    expect(await first).toBe('purged by A');
+    expect(await ifFirst(dbs[1].pool, LOCKS.retention, async () => 'purged by B')).toBe('purged by B'); // the next round
   });
 });

@@ -69,3 +69,29 @@ async function migrate(pool: pg.Pool, logger: Logger): Promise<void> {
     client.release(broken);
   }
 }
+
+/**
+ * Runs `fn` only if no other session (any instance) holds the advisory lock `key`; otherwise resolves undefined at
+ * once. For work one instance does for all, such as the retention purge.
+ */
+export async function ifFirst<T>(pool: pg.Pool, key: number, fn: () => Promise<T>): Promise<T | undefined> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]);
+    if (!rows[0]?.ok) return undefined;
+    try {
+      return await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [key]).catch((err: Error) => (broken = err));
+    }
+  } catch (err) {
+    broken ??= err as Error;
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** advisory lock keys of this application (node-pg-migrate uses its own) */
+export const LOCKS = { retention: 0x736d6201 } as const;
