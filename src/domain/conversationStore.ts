@@ -32,7 +32,11 @@ export interface ConversationStore {
    */
   update<T>(id: string, fn: (doc: ConversationDoc) => T | Promise<T>, opts?: { overlapFlush?: boolean }): Promise<T>;
   read(id: string): Promise<ConversationDoc | undefined>;
-  remove(id: string): Promise<void>;
+  /**
+   * Deletes the conversation and everything of it; resolves with the document as it was at that moment, under the
+   * conversation's lock (messages claimed until then included), or undefined if there was none.
+   */
+  remove(id: string): Promise<ConversationDoc | undefined>;
   /** Rewrites one document unchanged, sealed with the current encryption key (key rotation): `updatedAt` stays. False if absent. */
   reseal(id: string): Promise<boolean>;
   /**

@@ -18,12 +18,12 @@ export class Eraser {
   }
 
   async erase(id: string, language: string, opts: { tellUser?: boolean } = { tellUser: true }): Promise<{ twilioDeleted: number }> {
-    const doc = await this.o.store.read(id);
+    // the document as it was removed, under the conversation's lock: a message that arrived just before is in it
+    const doc = await this.o.store.remove(id);
     if (!doc) return { twilioDeleted: 0 };
     const sids = new Set([...doc.twilioSids, ...doc.outbox.map((o) => o.twilioSid).filter((s): s is string => !!s)]);
     const address = doc.address;
     const channel = doc.channel;
-    await this.o.store.remove(id);
     this.o.onErased?.(id);
     if (opts.tellUser && !doc.stopped) {
       const from = channel === 'whatsapp' ? this.o.from.whatsapp && `whatsapp:${this.o.from.whatsapp}` : this.o.from.sms;

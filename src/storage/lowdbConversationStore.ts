@@ -211,8 +211,10 @@ export class LowdbConversationStore implements ConversationStore {
     return loaded.db.data ?? undefined;
   }
 
-  remove(id: string): Promise<void> {
+  remove(id: string): Promise<ConversationDoc | undefined> {
     return this.mutex.run(id, async () => {
+      const loaded = await this.load(id);
+      this.merge(id, loaded);
       this.cache.delete(id);
       // nothing of an erased conversation stays on disk, in the journal either
       this.unmerged.delete(id);
@@ -226,6 +228,7 @@ export class LowdbConversationStore implements ConversationStore {
           await this.index.write();
         });
       }
+      return loaded.db.data ?? undefined;
     });
   }
 

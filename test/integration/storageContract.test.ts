@@ -202,7 +202,11 @@ describe.each([
     await store.update(id, (doc) => {
       doc.handoff = { status: 'queued', queuedAt: 1 };
     });
-    await store.remove(id);
+    await store.claimInbound(id, init, item('SM-rm-last'));
+    const removed = await store.remove(id);
+    expect(removed?.twilioSids).toEqual(['SM-rm', 'SM-rm-last']); // as removed: the last message claimed included
+    expect(removed?.handoff.status).toBe('queued');
+    expect(await store.remove(id)).toBeUndefined();
     expect(await store.read(id)).toBeUndefined();
     expect(await store.listPending()).not.toContain(id);
     expect(await store.listAllIds()).not.toContain(id);

@@ -102,11 +102,11 @@ export class PgConversationStore implements ConversationStore {
     return rows[0] ? this.unseal(rows[0].doc) : undefined;
   }
 
-  remove(id: string): Promise<void> {
+  remove(id: string): Promise<ConversationDoc | undefined> {
     return this.mutex.run(id, () => this.updates.run(() => this.transaction(async (c) => {
-      await c.query('DELETE FROM conversations WHERE id = $1', [id]);
+      const { rows } = await c.query<{ doc: string }>('DELETE FROM conversations WHERE id = $1 RETURNING doc', [id]);
       await c.query('DELETE FROM inbound_claims WHERE conversation_id = $1', [id]);
-      return { result: undefined, commit: true };
+      return { result: rows[0] ? this.unseal(rows[0].doc) : undefined, commit: true };
     })));
   }
 
