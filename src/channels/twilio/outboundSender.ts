@@ -35,6 +35,9 @@ type Step =
   | { kind: 'reconcile'; item: OutboundItem; to: string; from: string; waitMs: number }
   | { kind: 'again' };
 
+/** what the drain loop acts on: `again` (a message cancelled or failed by a gate) is resolved inside the write */
+type NextStep = Exclude<Step, { kind: 'again' }>;
+
 /** A send a turn prepared in its own write; see OutboundSender.prepareInTurn. */
 export interface PreparedSend {
   id: string;
@@ -91,8 +94,7 @@ export class OutboundSender {
    */
   prepareInTurn(doc: ConversationDoc): PreparedSend | undefined {
     if (this.closed || this.running.has(doc.id) || this.reserved.has(doc.id)) return undefined;
-    let step = this.choose(doc);
-    for (let guard = 0; step.kind === 'again' && guard < 1000; guard++) step = this.choose(doc);
+    const step = this.chooseNext(doc);
     if (step.kind !== 'send') return undefined;
     this.reserved.add(doc.id);
     return { id: doc.id, step };
@@ -113,7 +115,7 @@ export class OutboundSender {
     this.kick(p.id);
   }
 
-  private start(id: string, first?: Step): void {
+  private start(id: string, first?: NextStep): void {
     const run = this.drain(id, first)
       .catch((err) => this.o.logger.error({ err, conversation: id }, 'OutboundSender.drain(): failed'))
       .finally(() => {
@@ -145,7 +147,7 @@ export class OutboundSender {
     this.timers.set(id, t);
   }
 
-  private async drain(id: string, first?: Step): Promise<void> {
+  private async drain(id: string, first?: NextStep): Promise<void> {
     let step = first ?? await this.nextStep(id);
     for (let guard = 0; guard < 10000 && !this.closed; guard++) {
       if (step.kind === 'idle') return;
@@ -153,10 +155,6 @@ export class OutboundSender {
       if (step.kind === 'reconcile') {
         if (step.waitMs > 0) return this.later(id, step.waitMs);
         await this.reconcile(id, step.item, step.to, step.from);
-        step = await this.nextStep(id);
-        continue;
-      }
-      if (step.kind === 'again') {
         step = await this.nextStep(id);
         continue;
       }
@@ -170,16 +168,24 @@ export class OutboundSender {
    * apply the gates, and mark it `sending`. `sending` must be on disk before the request leaves, so a crash is
    * reconciled and never re-sent blindly; the directory fsync finishing that flush overlaps with the request.
    */
-  private nextStep(id: string, outcome?: { itemId: string; fn: Outcome }): Promise<Step> {
+  private nextStep(id: string, outcome?: { itemId: string; fn: Outcome }): Promise<NextStep> {
     return this.o.store
-      .update(id, (doc): Step => {
+      .update(id, (doc): NextStep => {
         if (outcome) this.settle(doc, outcome.itemId, outcome.fn);
-        return this.choose(doc);
+        return this.chooseNext(doc);
       }, { overlapFlush: true })
       .catch((err) => {
-        if (/no conversation/.test(String(err?.message))) return { kind: 'idle' } as Step; // erased meanwhile
+        if (/no conversation/.test(String(err?.message))) return { kind: 'idle' } as NextStep; // erased meanwhile
         throw err;
       });
+  }
+
+  /** The next step past messages the gates cancel or fail, all in the same write (each `again` settles one message, so this ends). */
+  private chooseNext(doc: ConversationDoc): NextStep {
+    for (;;) {
+      const step = this.choose(doc);
+      if (step.kind !== 'again') return step;
+    }
   }
 
   /** The next step for a conversation's outbox; marks the chosen message `sending` (the caller writes the doc). */
