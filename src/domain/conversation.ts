@@ -91,4 +91,13 @@ export function newConversation(id: string, channel: Channel, address: string, n
 }
 
 export const SEEN_SIDS_KEPT = 500;
+
+/** Takes a claimed inbound message into the document: its inbox, the bounded list of seen sids, its Twilio SIDs. */
+export function appendInbound(doc: ConversationDoc, item: InboundItem): void {
+  doc.inbox.push(item);
+  doc.seenSids.push(item.sid);
+  if (doc.seenSids.length > SEEN_SIDS_KEPT) doc.seenSids.splice(0, doc.seenSids.length - SEEN_SIDS_KEPT);
+  doc.twilioSids.push(item.sid);
+  doc.lastInboundAt = item.receivedAt;
+}
 export const TRANSCRIPT_KEPT = 2000;

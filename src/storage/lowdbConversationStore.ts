@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { newConversation, SEEN_SIDS_KEPT, type Channel, type ConversationDoc, type InboundItem } from '../domain/conversation';
+import { appendInbound, newConversation, type Channel, type ConversationDoc, type InboundItem } from '../domain/conversation';
 import { hasPendingWork, summarize, type ConversationStore, type ConversationSummary } from '../domain/conversationStore';
 import { DurableJsonFile, removeStaleTemps, SealedJsonFile, syncDir, type Sealer } from './durableFile';
 import { InboundJournal, type JournalRecord } from './inboundJournal';
@@ -137,8 +137,7 @@ export class LowdbConversationStore implements ConversationStore {
 
   claimInbound(id: string, init: { channel: Channel; address: string }, item: InboundItem): Promise<'accepted' | 'duplicate'> {
     return this.mutex.run(id, async () => {
-      this.fileOf(id); // validates the id
-      const { db } = await this.load(id);
+      const { db } = await this.load(id); // validates the id
       const waiting = this.unmerged.get(id) ?? [];
       if ((db.data && holds(db.data, item.sid)) || waiting.some((r) => r.item.sid === item.sid)) return 'duplicate';
       const record: JournalRecord = { conversationId: id, init, item, at: this.now() };
@@ -161,11 +160,7 @@ export class LowdbConversationStore implements ConversationStore {
       loaded.db.data ??= newConversation(id, init.channel, init.address, at);
       const doc = loaded.db.data;
       if (holds(doc, item.sid)) continue;
-      doc.inbox.push(item);
-      doc.seenSids.push(item.sid);
-      if (doc.seenSids.length > SEEN_SIDS_KEPT) doc.seenSids.splice(0, doc.seenSids.length - SEEN_SIDS_KEPT);
-      doc.twilioSids.push(item.sid);
-      doc.lastInboundAt = item.receivedAt;
+      appendInbound(doc, item);
       doc.updatedAt = at; // as if written when claimed
     }
     return records;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { newConversation, SEEN_SIDS_KEPT, type Channel, type ConversationDoc, type InboundItem } from '../../domain/conversation';
+import { appendInbound, newConversation, type Channel, type ConversationDoc, type InboundItem } from '../../domain/conversation';
 import { hasPendingWork, summarize, type ConversationStore, type ConversationSummary } from '../../domain/conversationStore';
 import type { Sealer } from '../durableFile';
 import { KeyedMutex } from '../keyedMutex';
@@ -169,11 +169,7 @@ export class PgConversationStore implements ConversationStore {
   }
 
   private async appendAndWrite(c: pg.PoolClient, doc: ConversationDoc, summary: ConversationSummary | null, item: InboundItem): Promise<void> {
-    doc.inbox.push(item);
-    doc.seenSids.push(item.sid);
-    if (doc.seenSids.length > SEEN_SIDS_KEPT) doc.seenSids.splice(0, doc.seenSids.length - SEEN_SIDS_KEPT);
-    doc.twilioSids.push(item.sid);
-    doc.lastInboundAt = item.receivedAt;
+    appendInbound(doc, item);
     await this.write(c, doc, summary, { outboxUnchanged: true });
   }
 
