@@ -10,13 +10,12 @@ import { Pseudonymizer } from './privacy/pseudonym';
 import { Cipher, parseKeyRing } from './privacy/cipher';
 import { Eraser } from './privacy/eraser';
 import { Retention } from './privacy/retention';
-import { LowdbConversationStore } from './storage/lowdbConversationStore';
 import { AckLog } from './storage/ackLog';
-import { ifFirst, LOCKS, openPostgres } from './storage/pg/postgres';
-import { PgConversationStore } from './storage/pg/pgConversationStore';
+import { onePurgeAtATime } from './storage/pg/postgres';
+import { openConversationStore } from './storage/openStore';
+import type { ConversationStore } from './domain/conversationStore';
 import { PgEvents, bridgeBus } from './storage/pg/pgEvents';
 import { DocumentStorage } from './storage/documentStorage';
-import type { ConversationStore } from './domain/conversationStore';
 import { loadContent, projectRoot } from './knowledge/loadContent';
 import { CountryCards } from './knowledge/countryCards';
 import { KnowledgeBase } from './knowledge/knowledgeBase';
@@ -28,9 +27,8 @@ import { installTurnErrorHandler } from './bot/turnError';
 import { TwilioAdapter } from './channels/twilio/twilioAdapter';
 import { TurnWorker, outboxCollector } from './channels/twilio/turnWorker';
 import { OutboundSender } from './channels/twilio/outboundSender';
-import { DryRunMessagesApi } from './channels/twilio/dryRunMessagesApi';
-import { TwilioMessagesApi, createTwilioClient } from './channels/twilio/twilioMessagesApi';
-import type { MessagesApi } from './channels/twilio/messagesApi';
+import { messagesApiFor } from './channels/twilio/messagesApiFor';
+import type { DryRunMessagesApi } from './channels/twilio/dryRunMessagesApi';
 import { HandoffService } from './handoff/handoffService';
 import { twilioRoutes } from './http/twilioRoutes';
 import { devRoutes } from './http/devRoutes';
@@ -81,9 +79,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const pseudonyms = new Pseudonymizer(secrets.pseudonymKey);
   const cipher = new Cipher(parseKeyRing(secrets.dataEncryptionKey));
   // DATABASE_URL moves the stores to PostgreSQL (several instances on one database)
-  const pg = config.databaseUrl ? await openPostgres(config.databaseUrl, logger) : undefined;
-  const pgStore = pg ? await PgConversationStore.open({ pool: pg.pool, sealer: cipher, now }) : undefined;
-  const store: ConversationStore = pgStore ?? await LowdbConversationStore.open({ dataDir: path.join(config.dataDir, 'store'), sealer: cipher, now });
+  const opened = await openConversationStore(config, { sealer: cipher, logger, now });
+  const { store, pg, pgStore } = opened;
 
   const root = projectRoot();
   const content = loadContent(path.join(root, 'locales'));
@@ -95,15 +92,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const knowledge = new KnowledgeBase(content, translator, cards);
   const detector = new LanguageDetector(detectorTexts(content), franc, detectorGreetings(content));
 
-  let dryRun: DryRunMessagesApi | undefined;
-  let api: MessagesApi;
-  if (config.dryRun) {
-    dryRun = new DryRunMessagesApi();
-    api = dryRun;
-    logger.warn('dry-run mode: no Twilio credentials, replies are recorded (see /simulator and npm run chat), not sent');
-  } else {
-    api = new TwilioMessagesApi(createTwilioClient({ accountSid: config.twilio.accountSid!, authToken: config.twilio.authToken!, apiBaseUrl: config.twilio.apiBaseUrl }));
-  }
+  const { api, dryRun } = messagesApiFor(config);
+  if (dryRun) logger.warn('dry-run mode: no Twilio credentials, replies are recorded (see /simulator and npm run chat), not sent');
   const authToken = config.twilio.authToken ?? secrets.devAuthToken;
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
@@ -126,7 +116,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const retention = new Retention({
     store, eraser, logger, retentionDays: config.retentionDays, now,
     // several instances: one purges at a time, the others skip that round
-    exclusive: pg ? (fn) => ifFirst(pg.pool, LOCKS.retention, fn) : undefined,
+    exclusive: pg && onePurgeAtATime(pg),
   });
 
   const adapter = new TwilioAdapter(config.twilio.contentSids);
@@ -263,10 +253,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       if (sweep) clearInterval(sweep);
       await worker.close();
       await sender.close();
-      await store.close();
       ackLog?.close();
       await pgEvents?.close();
-      await pg?.close();
+      await opened.close();
       setTimeout(() => server?.closeAllConnections?.(), 2000).unref();
       await closing;
     },

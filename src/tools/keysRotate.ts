@@ -1,7 +1,7 @@
 import { loadConfigFromProcess, type Config } from '../config/config';
 import { createLogger } from '../logging/logger';
 import { Cipher, parseKeyRing } from '../privacy/cipher';
-import { openMaintenanceStore } from './maintenanceStore';
+import { openConversationStore } from '../storage/openStore';
 
 export interface RotationResult {
   /** id of the key everything is now encrypted with (the first of DATA_ENCRYPTION_KEY) */
@@ -29,7 +29,7 @@ export async function rotateKeys(config: Config, deps: { logDestination?: { writ
   const logger = createLogger(config.log, deps.logDestination as never);
   const result: RotationResult = { keyId: ring.current.id, conversations: 0, resealed: 0, failed: 0, verified: 0 };
 
-  const { store, close } = await openMaintenanceStore(config, { sealer: new Cipher(ring), logger });
+  const { store, close } = await openConversationStore(config, { sealer: new Cipher(ring), logger });
   try {
     const ids = await store.listAllIds();
     result.conversations = ids.length;
@@ -45,7 +45,7 @@ export async function rotateKeys(config: Config, deps: { logDestination?: { writ
   }
 
   const newKeyOnly = new Cipher({ current: ring.current, all: new Map([[ring.current.id, ring.current.key]]) });
-  const check = await openMaintenanceStore(config, { sealer: newKeyOnly, logger });
+  const check = await openConversationStore(config, { sealer: newKeyOnly, logger });
   try {
     for (const id of await check.store.listAllIds()) {
       if (await check.store.read(id).then((d) => !!d, () => false)) result.verified++;

@@ -7,10 +7,9 @@ import { Eraser } from '../privacy/eraser';
 import { Retention, type PurgeResult } from '../privacy/retention';
 import { loadContent, projectRoot } from '../knowledge/loadContent';
 import { I18nTranslator } from '../bot/translator';
-import { DryRunMessagesApi } from '../channels/twilio/dryRunMessagesApi';
-import { TwilioMessagesApi, createTwilioClient } from '../channels/twilio/twilioMessagesApi';
-import type { MessagesApi } from '../channels/twilio/messagesApi';
-import { openMaintenanceStore } from './maintenanceStore';
+import { messagesApiFor } from '../channels/twilio/messagesApiFor';
+import { onePurgeAtATime } from '../storage/pg/postgres';
+import { openConversationStore } from '../storage/openStore';
 
 /**
  * `npm run purge`: one retention pass now, the same as the app's hourly job: every conversation untouched for
@@ -23,14 +22,13 @@ export async function purgeNow(config: Config, deps: { now?: () => number; logDe
     dataDir: config.dataDir, pseudonymKey: config.pseudonymKey, dataEncryptionKey: config.dataEncryptionKey, production: config.env === 'production',
   });
   const cipher = new Cipher(parseKeyRing(secrets.dataEncryptionKey));
-  const { store, close } = await openMaintenanceStore(config, { sealer: cipher, logger, now: deps.now });
-  const api: MessagesApi = config.dryRun
-    ? new DryRunMessagesApi()
-    : new TwilioMessagesApi(createTwilioClient({ accountSid: config.twilio.accountSid!, authToken: config.twilio.authToken!, apiBaseUrl: config.twilio.apiBaseUrl }));
+  const { store, pg, close } = await openConversationStore(config, { sealer: cipher, logger, now: deps.now });
+  const { api } = messagesApiFor(config);
   // the translator is the Eraser's for telling users; a purge never tells anyone
   const translator = new I18nTranslator(loadContent(path.join(projectRoot(), 'locales')));
   const eraser = new Eraser({ store, api, translator, logger, from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber } });
-  const retention = new Retention({ store, eraser, logger, retentionDays: config.retentionDays, now: deps.now });
+  // with DATABASE_URL, not while an instance's own hourly purge runs (it would erase the same conversations)
+  const retention = new Retention({ store, eraser, logger, retentionDays: config.retentionDays, now: deps.now, exclusive: pg && onePurgeAtATime(pg) });
   try {
     return await retention.purge();
   } finally {

@@ -95,3 +95,8 @@ export async function ifFirst<T>(pool: pg.Pool, key: number, fn: () => Promise<T
 
 /** advisory lock keys of this application (node-pg-migrate uses its own) */
 export const LOCKS = { retention: 0x736d6201 } as const;
+
+/** The retention purge's `exclusive` on a shared database: one purge at a time across instances and tools. */
+export function onePurgeAtATime(pg: Postgres): <T>(fn: () => Promise<T>) => Promise<T | undefined> {
+  return (fn) => ifFirst(pg.pool, LOCKS.retention, fn);
+}
