@@ -119,6 +119,22 @@ describe('the built server, killed and restarted on the same DATA_DIR', () => {
     }
   }, 90000);
 
+  /**
+   * Twilio retries what it got no 200 for, with the same MessageSid, and the burst goes on, against a server
+   * restarted on the same DATA_DIR; it is then stopped gracefully, and every conversation must have exactly the
+   * undisturbed replies, none sent twice.
+   */
+  async function restartAndFinish(dataDir: string, fake: FakeTwilio, convs: Conversation[]): Promise<ChildServer> {
+    const second = await start(dataDir, fake.url);
+    await burst(second, convs);
+    expect(convs.every((c) => c.acked.every(Boolean))).toBe(true);
+    await quiescent(fake, dataDir, convs, expected.length);
+    expect(await stopGracefully(second)).toEqual({ code: 0, signal: null });
+    for (const c of convs) expect({ from: c.from, bodies: fake.to(c.from).map((m) => m.Body) }).toEqual({ from: c.from, bodies: expected });
+    expect(tokensSentTwice(fake)).toEqual([]);
+    return second;
+  }
+
   afterEach(() => {
     for (const s of live.splice(0)) s.kill('SIGKILL');
   });
@@ -141,15 +157,7 @@ describe('the built server, killed and restarted on the same DATA_DIR', () => {
         expect(acks).toBeGreaterThanOrEqual(killAt);
         expect(acks).toBeLessThan(CONVERSATIONS * SCRIPT.length);
 
-        // Twilio retries what it got no 200 for, with the same MessageSid; then the burst goes on
-        const second = await start(dataDir, fake.url);
-        await burst(second, convs);
-        expect(convs.every((c) => c.acked.every(Boolean))).toBe(true);
-        await quiescent(fake, dataDir, convs, expected.length);
-        expect(await stopGracefully(second)).toEqual({ code: 0, signal: null });
-
-        for (const c of convs) expect({ from: c.from, bodies: fake.to(c.from).map((m) => m.Body) }).toEqual({ from: c.from, bodies: expected });
-        expect(tokensSentTwice(fake)).toEqual([]);
+        await restartAndFinish(dataDir, fake, convs);
         expect(pendingMarkers(dataDir)).toEqual([]);
         expect(errorLines(live)).toEqual([]);
       } finally {
@@ -179,15 +187,8 @@ describe('the built server, killed and restarted on the same DATA_DIR', () => {
       expect(first.lines.some((l) => l.msg === 'stopped')).toBe(true);
       expect([0, 503]).toContain(await probe);
 
-      const second = await start(dataDir, fake.url);
       const all = [...convs, ...late];
-      await burst(second, all);
-      expect(all.every((c) => c.acked.every(Boolean))).toBe(true);
-      await quiescent(fake, dataDir, all, expected.length);
-      expect(await stopGracefully(second)).toEqual({ code: 0, signal: null });
-
-      for (const c of all) expect({ from: c.from, bodies: fake.to(c.from).map((m) => m.Body) }).toEqual({ from: c.from, bodies: expected });
-      expect(tokensSentTwice(fake)).toEqual([]);
+      const second = await restartAndFinish(dataDir, fake, all);
       expect(errorLines(live)).toEqual([]);
       // no turn was cut off and run again: one turn log line per message across both processes
       expect(first.turns().length + second.turns().length).toBe(all.length * SCRIPT.length);
