@@ -30,7 +30,7 @@ export class CountryDialog extends ComponentDialog {
 
   private list(lng: string, key: string): string {
     const { translator: t, knowledge: k } = this.deps;
-    return choiceList(t, lng, key, k.countries().map((c) => t.t(lng, `country.names.${c}`)));
+    return choiceList(t, lng, key, k.countries().map((c) => k.countryName(lng, c)));
   }
 
   private async askStep(step: WaterfallStepContext) {

@@ -9,6 +9,12 @@ import { LanguageDialog } from './languageDialog';
 import { clarifyList, followUps, mainMenu, type ChoiceListData } from './render';
 import { languageOf, profileOf } from './turnProfile';
 import type { DialogDeps, Intent } from './ports';
+import type { Profile } from './profile';
+
+/** the country whose numbers the user gets: the one they chose, else the one of their calling code */
+function countryOf(p: Profile): string | undefined {
+  return p.country ?? p.countryHint;
+}
 
 /** What the user's message asks for, once understood. */
 export type Action =
@@ -32,9 +38,10 @@ export type Action =
 /** below this best-topic score the message is not understood at all (fallback, then a counsellor) */
 const CLARIFY_MIN_SCORE = 30;
 const FALLBACKS_BEFORE_HANDOFF = 3;
-/** an emergency ranked this high, with at least this share of the best score, is treated as one (recall first) */
-const EMERGENCY_RANK = 2;
-const EMERGENCY_SHARE = 0.5;
+/** the first SMS of an emergency carries the numbers within this many segments */
+const EMERGENCY_SMS_SEGMENTS = 2;
+/** while queued, a message the bot cannot answer is acknowledged at most this often */
+const WAITING_ACK_EVERY_MS = 10 * 60 * 1000;
 
 /**
  * The conversation, as the script reads: understand the message, act on it (asking the country first when the
@@ -81,7 +88,7 @@ export class MainDialog extends ComponentDialog {
     const stack = JSON.stringify(dc.stack.map((s) => s.id));
     if (stack.includes(COUNTRY_DIALOG) && k.parseCountry(text, lng)) return false;
     if (stack.includes(LANGUAGE_DIALOG) && k.parseLanguage(text)) return false;
-    if (k.isEmergency(text)) return true;
+    if (k.isEmergency(text, lng)) return true;
     const cmd = k.command(text);
     if (cmd && ['menu', 'counsellor', 'help', 'language', 'country', 'back'].includes(cmd)) return !(cmd === 'language' && stack.includes(LANGUAGE_DIALOG)) && !!inner;
     return k.classify(text, lng).confident;
@@ -95,12 +102,12 @@ export class MainDialog extends ComponentDialog {
     // onboarding never delays an emergency: the numbers first, the welcome and privacy notice after
     if (!p.onboarded && action.kind !== 'emergency') await this.welcome(context);
     if (action.kind === 'emergency') {
-      await this.emergency(context);
-      if (!p.onboarded) await this.welcome(context);
+      await this.emergency(context, false);
+      if (!p.onboarded) await this.privacyNotice(context);
     }
     p.onboarded = true;
     if (action.kind === 'emergency') {
-      if (!p.country) {
+      if (!p.country && !p.countryHint) {
         p.emergencyCountryPending = true;
         return step.beginDialog(COUNTRY_DIALOG, { promptKey: 'emergency.askCountry', then: { kind: 'emergencyCard' } });
       }
@@ -108,7 +115,7 @@ export class MainDialog extends ComponentDialog {
     }
     if (action.kind === 'language') return step.beginDialog(LANGUAGE_DIALOG);
     if (action.kind === 'country') return step.beginDialog(COUNTRY_DIALOG);
-    if (action.kind === 'topic' && this.deps.knowledge.needsCountry(action.topic) && !p.country) {
+    if (action.kind === 'topic' && this.deps.knowledge.needsCountry(action.topic) && !countryOf(p)) {
       // answer at once; the numbers for the user's country follow once they say where they are
       await this.answer(context, action.topic, action.intent, context.activity.channelId !== 'sms');
       return step.beginDialog(COUNTRY_DIALOG, { then: { kind: 'topicCard', topic: action.topic } });
@@ -135,9 +142,10 @@ export class MainDialog extends ComponentDialog {
     const p = profileOf(context);
     const lng = languageOf(context);
     if (!text) return context.activity.attachments?.length ? { kind: 'media' } : { kind: 'menu' };
-    if (k.isEmergency(text)) return { kind: 'emergency' };
+    if (k.isEmergency(text, lng)) return { kind: 'emergency' };
     const cmd = k.command(text);
     if (cmd === 'menu') return { kind: 'menu' };
+    if (cmd === 'about') return { kind: 'topic', topic: 'about.service', intent: 'topic' };
     if (cmd === 'language') return { kind: 'language' };
     if (cmd === 'country') return { kind: 'country' };
     if (cmd === 'help') return { kind: 'help' };
@@ -160,9 +168,9 @@ export class MainDialog extends ComponentDialog {
     if (k.isGreeting(text)) return { kind: 'menu' };
     const c = k.classify(text, lng);
     const top = c.ranked[0];
-    // recall first: a false alarm costs a counsellor a minute, a missed emergency can cost a life
-    if (c.ranked.slice(0, EMERGENCY_RANK).some((r) => r.topic === 'help.emergency' && r.score >= top.score * EMERGENCY_SHARE)) return { kind: 'emergency' };
-    if (top && c.confident) return this.topicAction(top.topic, 'search');
+    // the danger detector above decides emergencies; a question the classifier places under help.emergency
+    // ("what is the emergency number?") gets that topic's answer and the numbers, without an alarm
+    if (top && c.confident) return top.topic === 'help.emergency' ? { kind: 'topic', topic: top.topic, intent: 'search' } : this.topicAction(top.topic, 'search');
     // unsure between topics: one clarifying question with the likeliest ones (never a dead end)
     if (top && top.score >= CLARIFY_MIN_SCORE) return { kind: 'clarify', topics: c.ranked.slice(0, 3).map((r) => r.topic) };
     return { kind: 'fallback' };
@@ -187,16 +195,58 @@ export class MainDialog extends ComponentDialog {
     await this.say(context, parts.join('\n'));
   }
 
-  private async emergency(context: TurnContext): Promise<void> {
+  /** after an emergency on first contact: the privacy notice only, the welcome's other lines can wait */
+  private async privacyNotice(context: TurnContext): Promise<void> {
+    const days = (context.turnState.get('retentionDays') as number | undefined) ?? 90;
+    await this.say(context, this.deps.translator.t(languageOf(context), 'welcome.notice', { days }));
+  }
+
+  /**
+   * The numbers first: on SMS one message of at most two segments with the verified numbers of the user's
+   * country (chosen, else that of their calling code); then the counsellor is alerted (or, while already waiting,
+   * the wait is marked urgent) and the user told which country the numbers are for.
+   */
+  private async emergency(context: TurnContext, waiting: boolean): Promise<void> {
     const { translator: t, knowledge: k, reporter, handoff } = this.deps;
     const p = profileOf(context);
     const lng = languageOf(context);
-    const lines = [t.t(lng, 'emergency.intro'), p.country ? k.countryCard(lng, p.country) : t.t(lng, 'card.other')];
-    await this.say(context, lines.join('\n'));
-    const { notice } = await handoff.request(context, { priority: 'urgent', reason: 'emergency', awaitingCountry: !p.country });
-    await this.say(context, [t.t(lng, 'emergency.handoff'), ...notice].join('\n'));
+    const country = countryOf(p);
+    if (context.activity.channelId === 'sms') await this.say(context, country ? k.emergencySms(lng, country, EMERGENCY_SMS_SEGMENTS) : [t.t(lng, 'emergency.intro'), t.t(lng, 'card.other')].join('\n'));
+    else await this.say(context, [t.t(lng, 'emergency.intro'), country ? k.countryCard(lng, country) : t.t(lng, 'card.other')].join('\n'));
+    const { notice } = await handoff.request(context, { priority: 'urgent', reason: waiting ? 'emergency while waiting' : 'emergency', awaitingCountry: !country });
+    const forCountry = country && !p.country ? [t.t(lng, 'emergency.forCountry', { country: k.countryName(lng, country) })] : [];
+    if (waiting) await this.say(context, [t.t(lng, 'handoff.markedUrgent'), ...forCountry].join('\n'));
+    else await this.say(context, [t.t(lng, 'emergency.handoff'), ...notice, ...forCountry].join('\n'));
     p.lastTopic = 'help.emergency';
     reporter.report(context, { topic: 'help.emergency', intent: 'emergency', escalated: true });
+  }
+
+  /**
+   * While the user waits for a counsellor nothing goes unanswered: an emergency gets the numbers and raises the
+   * wait to urgent; a question the bot can answer is answered (with, once, a line that they are still waiting and
+   * how to leave the queue); anything else is acknowledged, at most once every ten minutes.
+   */
+  async whileWaiting(context: TurnContext): Promise<void> {
+    const { translator: t, reporter } = this.deps;
+    const p = profileOf(context);
+    const lng = languageOf(context);
+    const action = this.understand(context, (context.activity.text ?? '').trim());
+    if (action.kind === 'emergency') return this.emergency(context, true);
+    if ((action.kind === 'topic' || action.kind === 'more') && action.topic !== 'help.counsellor') {
+      await this.answer(context, action.topic, action.kind === 'more' ? 'topic' : action.intent, action.kind === 'more' || context.activity.channelId !== 'sms');
+      const country = countryOf(p);
+      if (this.deps.knowledge.needsCountry(action.topic) && country) await this.say(context, this.deps.knowledge.countryCard(lng, country));
+      if (!p.waitingNoteSent) await this.say(context, t.t(lng, 'handoff.stillWaiting'));
+      p.waitingNoteSent = true;
+      p.choices = undefined;
+      return;
+    }
+    const now = this.deps.now?.() ?? Date.now();
+    if (!p.waitingAckAt || now - p.waitingAckAt >= WAITING_ACK_EVERY_MS) {
+      await this.say(context, t.t(lng, 'handoff.ackWaiting'));
+      p.waitingAckAt = now;
+    }
+    reporter.report(context, { intent: 'handoff', topic: null });
   }
 
   private async answer(context: TurnContext, topicId: string, intent: Intent, full: boolean): Promise<void> {
@@ -231,7 +281,7 @@ export class MainDialog extends ComponentDialog {
       case 'topic':
       case 'more': {
         await this.answer(context, action.topic, action.kind === 'more' ? 'topic' : action.intent, action.kind === 'more' || channel !== 'sms');
-        if (k.needsCountry(action.topic) && p.country) await this.say(context, k.countryCard(lng, p.country));
+        if (k.needsCountry(action.topic) && countryOf(p)) await this.say(context, k.countryCard(lng, countryOf(p)!));
         return this.offerFollowUps(context, action.topic, action.kind === 'more');
       }
       case 'topicCard':
@@ -262,12 +312,14 @@ export class MainDialog extends ComponentDialog {
       case 'handoff': {
         const { notice } = await handoff.request(context, { priority: action.priority, reason: action.reason });
         p.choices = undefined;
+        p.waitingNoteSent = false;
+        p.waitingAckAt = undefined;
         p.lastTopic = 'help.counsellor';
         await this.say(context, notice.join('\n'));
         return reporter.report(context, { intent: 'handoff', topic: 'help.counsellor', escalated: true });
       }
       case 'emergency':
-        return this.emergency(context);
+        return this.emergency(context, false);
       case 'emergencyCard':
         p.emergencyCountryPending = false;
         await this.say(context, k.countryCard(lng, p.country ?? 'OTHER'));
@@ -277,7 +329,7 @@ export class MainDialog extends ComponentDialog {
         return this.act(context, { kind: 'menu' });
       }
       case 'countrySaved':
-        await this.say(context, t.t(lng, 'country.saved'));
+        await this.say(context, [t.t(lng, 'country.saved'), k.countryCard(lng, p.country ?? 'OTHER')].join('\n'));
         return reporter.report(context, { intent: 'command', topic: null });
       case 'language':
       case 'country':

@@ -4,7 +4,7 @@ import type { TurnContext } from 'botbuilder-core';
  * What dialogs may see of the rest of the system: interfaces only. Dialogs never import express, twilio,
  * storage or http; the bot layer passes implementations in.
  */
-export type CommandName = 'menu' | 'language' | 'country' | 'help' | 'counsellor' | 'back' | 'more' | 'stop' | 'start' | 'delete' | 'yes' | 'no';
+export type CommandName = 'menu' | 'language' | 'country' | 'help' | 'counsellor' | 'back' | 'more' | 'stop' | 'start' | 'delete' | 'yes' | 'no' | 'about' | 'emergency';
 
 export interface Translator {
   t(lng: string, key: string, vars?: Record<string, string | number>): string;
@@ -34,8 +34,14 @@ export interface Knowledge {
   classify(text: string, lng: string): Classification;
   command(text: string): CommandName | undefined;
   isGreeting(text: string): boolean;
-  isEmergency(text: string): boolean;
+  /** someone is in danger now, in any wording (recall first); `lng` is tried first */
+  isEmergency(text: string, lng?: string): boolean;
   countries(): string[];
+  countryName(lng: string, code: string): string;
+  /** the country of the sender's calling code or Twilio's FromCountry, when it is one the bot has numbers for */
+  countryFromSender(fromCountry: string | undefined, prefix: string | undefined): string | undefined;
+  /** the first SMS of an emergency: the country's verified numbers, within `segments` segments of its encoding */
+  emergencySms(lng: string, country: string, segments: number): string;
   /** the numbers card for a country (only verified entries), rendered in `lng` */
   countryCard(lng: string, country: string): string;
   /** a country chosen by number in the list or by name; undefined if not understood */
@@ -67,4 +73,6 @@ export interface DialogDeps {
   reporter: Reporter;
   handoff: HandoffRequester;
   discreet: boolean;
+  /** the clock (epoch ms); Date.now when absent */
+  now?: () => number;
 }

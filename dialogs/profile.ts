@@ -1,7 +1,10 @@
 /** What the bot remembers about a conversation (kept in botbuilder ConversationState). */
 export interface Profile {
   language?: string;
+  /** the country the user chose (COUNTRY); it wins over the hint */
   country?: string;
+  /** the country of the sender's calling code (a country code only, never the number), set every turn */
+  countryHint?: string;
   onboarded?: boolean;
   /** what the numbers in the last list mean: topic ids, `more:<topic>`, `menu`, `handoff:<priority>` */
   choices?: string[];
@@ -11,6 +14,10 @@ export interface Profile {
   emergencyCountryPending?: boolean;
   /** DELETE was sent: the next message confirms (YES) or cancels */
   pendingErase?: boolean;
+  /** while queued: the "you are still waiting" line was sent with an answer (once per wait) */
+  waitingNoteSent?: boolean;
+  /** while queued: when a message was last acknowledged ("a counsellor will read it"), epoch ms */
+  waitingAckAt?: number;
 }
 
 export const PROFILE_PROPERTY = 'profile';

@@ -88,7 +88,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   if (!content.languages.includes('en')) throw new Error('Content is invalid: locales/en is incomplete');
   if (fatal.length) throw new Error(`Content is invalid (run npm run content:check):\n${fatal.map((p) => `  ${p.language}/${p.file}: ${p.message}`).join('\n')}`);
   const translator = new I18nTranslator(content);
-  const cards = new CountryCards(path.join(root, 'src', 'knowledge', 'countries.json'));
+  const cards = new CountryCards(['countries.json', 'transit-countries.json'].map((f) => path.join(root, 'src', 'knowledge', f)));
   const knowledge = new KnowledgeBase(content, translator, cards);
   const detector = new LanguageDetector(detectorTexts(content), franc, detectorGreetings(content));
 

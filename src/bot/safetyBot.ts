@@ -8,7 +8,7 @@ import type { HandoffRequester, Knowledge, Reporter, TurnReport, Translator } fr
 import type { ConversationDoc, Priority } from '../domain/conversation';
 import type { HandoffEvent, HandoffService } from '../handoff/handoffService';
 import type { LanguageDetector } from '../knowledge/languageDetector';
-import { isOpen, nextOpening, type OfficeHours } from '../config/officeHours';
+import { isOpen, nextOpeningAt, type OfficeHours } from '../config/officeHours';
 import type { Logger } from '../logging/logger';
 import { AFTER_COMMIT, CONVERSATION, TURN_REPORT, type AfterCommit } from './turnKeys';
 
@@ -30,8 +30,6 @@ export interface SafetyBotDeps {
   stateStorage: (items: Record<string, StoreItem>) => Storage;
   now?: () => number;
 }
-
-const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 /**
  * The turn pipeline, in order: opt-out and erase commands (they work in every state), the language, the handoff
@@ -56,7 +54,7 @@ export class SafetyBot extends ActivityHandler {
         return { notice: this.handoffNotice(context) };
       },
     };
-    this.dialog = new MainDialog({ translator: d.translator, knowledge: d.knowledge, reporter, handoff: requester, discreet: d.discreet });
+    this.dialog = new MainDialog({ translator: d.translator, knowledge: d.knowledge, reporter, handoff: requester, discreet: d.discreet, now: this.now });
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -110,6 +108,8 @@ export class SafetyBot extends ActivityHandler {
     const cmd = k.command(text);
 
     this.updateLanguage(context, profile, text);
+    const cd = (context.activity.channelData ?? {}) as { SenderCountry?: string; CallingPrefix?: string };
+    profile.countryHint = k.countryFromSender(cd.SenderCountry, cd.CallingPrefix);
     const lng = profile.language ?? 'en';
     const say = (key: string, extra: Partial<Activity['channelData']> = {}, vars?: Record<string, string | number>) =>
       context.sendActivity({ type: 'message', text: this.d.translator.t(lng, key, vars), channelData: { origin: 'system', ...extra } });
@@ -151,34 +151,37 @@ export class SafetyBot extends ActivityHandler {
       Object.assign(report, { intent: 'command', topic: null });
       return this.save(context, state, profileAccessor, profile, doc);
     }
-    // 3. the handoff gate
+    // 3. the handoff gate: silent while a counsellor holds the conversation; while queued, never silent
     const status = doc.handoff.status;
-    if (status === 'queued' || status === 'with_counsellor') {
+    if (status === 'with_counsellor') {
       this.d.onUserMessage?.(doc);
       Object.assign(report, { intent: 'handoff', topic: null, escalated: true });
-      if (k.isEmergency(text)) this.queue(context, doc, 'urgent', 'emergency while waiting');
-      if (status === 'queued') {
-        if (doc.handoff.pendingMenuConfirm) {
-          doc.handoff.pendingMenuConfirm = false;
-          if (cmd === 'yes') {
-            this.d.handoff.leaveQueueInTurn(doc).forEach((e) => afterCommit.push(() => this.d.handoff.publish([e])));
-            await say('handoff.left');
-            await this.runDialog(context, dialogState, '0');
-            return this.save(context, state, profileAccessor, profile, doc);
-          }
-          if (cmd === 'no') await say('handoff.stayed');
+      return this.save(context, state, profileAccessor, profile, doc);
+    }
+    if (status === 'queued') {
+      this.d.onUserMessage?.(doc);
+      Object.assign(report, { intent: 'handoff', topic: null });
+      if (doc.handoff.pendingMenuConfirm) {
+        doc.handoff.pendingMenuConfirm = false;
+        if (cmd === 'yes') {
+          this.d.handoff.leaveQueueInTurn(doc).forEach((e) => afterCommit.push(() => this.d.handoff.publish([e])));
+          await say('handoff.left');
+          await this.runDialog(context, dialogState, '0');
+          report.escalated = true;
           return this.save(context, state, profileAccessor, profile, doc);
         }
-        if (cmd === 'menu') {
-          doc.handoff.pendingMenuConfirm = true;
-          await say('handoff.menuConfirm');
-          return this.save(context, state, profileAccessor, profile, doc);
-        }
-        if (profile.emergencyCountryPending && k.parseCountry(text, lng)) {
-          await this.runDialog(context, dialogState);
+        if (cmd === 'no') {
+          await say('handoff.stayed');
+          report.escalated = true;
           return this.save(context, state, profileAccessor, profile, doc);
         }
       }
+      if (cmd === 'menu') {
+        doc.handoff.pendingMenuConfirm = true;
+        await say('handoff.menuConfirm');
+      } else if (profile.emergencyCountryPending && k.parseCountry(text, lng)) await this.runDialog(context, dialogState);
+      else await this.dialog.whileWaiting(context);
+      report.escalated = true;
       return this.save(context, state, profileAccessor, profile, doc);
     }
     if (profile.emergencyCountryPending) profile.emergencyCountryPending = false;
@@ -215,18 +218,27 @@ export class SafetyBot extends ActivityHandler {
     context.activity.locale = profile.language;
   }
 
+  /** In office hours the usual wait; outside them when counsellors are back, in the user's language and words. */
   private handoffNotice(context: TurnContext): string[] {
     const t = this.d.translator;
     const lng = context.activity.locale ?? 'en';
     const now = new Date(this.now());
-    const lines = [t.t(lng, 'handoff.queued', { wait: this.d.handoffWaitMinutes })];
-    if (isOpen(this.d.officeHours, now)) lines.push(t.t(lng, 'handoff.hours', { hours: this.d.officeHours.spec }));
-    else {
-      const next = nextOpening(this.d.officeHours, now);
-      const when = next ? `${DAY_NAMES[next.day]} ${String(Math.floor(next.minutes / 60)).padStart(2, '0')}:${String(next.minutes % 60).padStart(2, '0')} (${this.d.officeHours.timeZone})` : '-';
-      lines.push(t.t(lng, 'handoff.afterHours', { when }));
-    }
+    const hours = this.d.officeHours;
+    const next = isOpen(hours, now) ? null : nextOpeningAt(hours, now);
+    const lines = next
+      ? [t.t(lng, 'handoff.queuedLater'), t.t(lng, 'handoff.afterHours', { when: weekdayAndTime(lng, next, hours.timeZone), zone: timeZoneName(lng, next, hours.timeZone) })]
+      : [t.t(lng, 'handoff.queued', { wait: this.d.handoffWaitMinutes })];
     lines.push(t.t(lng, 'handoff.meanwhile'));
     return lines;
   }
+}
+
+/** "Tuesday 09:00" in the user's language (Node's ICU knows all our locales), in the office's time zone */
+function weekdayAndTime(lng: string, at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(lng, { weekday: 'long', hour: '2-digit', minute: '2-digit', timeZone }).format(at);
+}
+
+/** the office's time zone as words in the user's language ("heure normale d'Europe de l'Est") */
+function timeZoneName(lng: string, at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(lng, { timeZone, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }

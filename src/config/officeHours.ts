@@ -53,3 +53,12 @@ export function nextOpening(hours: OfficeHours, at: Date): { day: number; minute
   }
   return null;
 }
+
+/** The instant of the next opening (to the minute), or null when no hours are set. */
+export function nextOpeningAt(hours: OfficeHours, at: Date): Date | null {
+  const next = nextOpening(hours, at);
+  if (!next) return null;
+  const { minutes } = localParts(at, hours.timeZone);
+  const whole = new Date(Math.floor(at.getTime() / 60000) * 60000);
+  return new Date(whole.getTime() + (next.inDays * 24 * 60 + next.minutes - minutes) * 60000);
+}

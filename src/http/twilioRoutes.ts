@@ -28,6 +28,12 @@ export interface TwilioRoutesDeps {
   now?: () => number;
 }
 
+/** `+` and the first 3 digits of the number (E.164 calling codes have at most 3), and Twilio's FromCountry. */
+export function senderCountryFields(from: string, fromCountry: unknown): { CallingPrefix: string; SenderCountry?: string } {
+  const digits = from.replace(/^whatsapp:/, '').replace(/\D/g, '').slice(0, 3);
+  return { CallingPrefix: `+${digits}`, ...(typeof fromCountry === 'string' && /^[A-Za-z]{2}$/.test(fromCountry) ? { SenderCountry: fromCountry.toUpperCase() } : {}) };
+}
+
 /**
  * POST /twilio/messages: signature -> form -> atomic claim of the MessageSid -> empty TwiML at once; the turn
  * runs after the acknowledgement and replies go out through the REST API. POST /twilio/status: delivery status.
@@ -54,6 +60,8 @@ export function twilioRoutes(d: TwilioRoutesDeps): Router {
       const id = d.pseudonyms.conversationId(channel, form.From);
       const payload: Record<string, string> = {};
       for (const [k, v] of Object.entries(form)) if (!PERSONAL.has(k) && typeof v === 'string') payload[k] = v;
+      // all that is kept of the number: its calling code (the first digits) and Twilio's country, for the numbers card
+      Object.assign(payload, senderCountryFields(form.From, form.FromCountry));
       const item: InboundItem = { sid: form.MessageSid, body: form.Body, numMedia: form.NumMedia, receivedAt: now(), payload };
       let outcome: 'accepted' | 'duplicate';
       d.onStoring(form.MessageSid);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import type { CountryCode as TableCode } from './countryTable';
 
 const entrySchema = z.object({
   service: z.string().optional(),
@@ -16,13 +17,12 @@ const countrySchema = z.object({
   iso2: z.string().length(2),
   emergency: z.array(entrySchema),
   hotlines: z.array(entrySchema),
-  iomOffice: z.object({ city: z.string().nullable(), verified: z.boolean(), source: z.string().nullable().optional() }).passthrough(),
+  iomOffice: z.object({ city: z.string().nullable().optional(), verified: z.boolean().optional(), source: z.string().nullable().optional() }).passthrough().optional(),
 }).passthrough();
 
 const fileSchema = z.object({ countries: z.array(countrySchema) });
 
-export const COUNTRY_CODES = ['AF', 'EG', 'ET', 'IQ', 'LB', 'LY', 'ML', 'MA', 'NE', 'NG', 'TD', 'TN'] as const;
-export type CountryCode = (typeof COUNTRY_CODES)[number] | 'OTHER';
+export type CountryCode = TableCode | 'OTHER';
 
 export interface CardLine {
   kind: string;
@@ -46,9 +46,10 @@ export interface CountryCard {
 export class CountryCards {
   private readonly cards = new Map<string, CountryCard>();
 
-  constructor(file: string) {
-    const data = fileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    for (const c of data.countries) {
+  /** `files`: the facts files (partner countries, transit countries), each `{ countries: [...] }` */
+  constructor(files: string[]) {
+    const countries = files.flatMap((file) => fileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8'))).countries);
+    for (const c of countries) {
       const lines: CardLine[] = [];
       for (const [group, list] of [['emergency', c.emergency], ['hotline', c.hotlines]] as const) {
         for (const e of list) {
@@ -56,7 +57,7 @@ export class CountryCards {
           lines.push({ kind: e.kind, number: e.number, date: e.asOf ?? null, source: e.source, group });
         }
       }
-      const iomCity = c.iomOffice.verified && c.iomOffice.city ? c.iomOffice.city.replace(/\s*\(.*\)\s*$/, '') : null;
+      const iomCity = c.iomOffice?.verified && c.iomOffice.city ? c.iomOffice.city.replace(/\s*\(.*\)\s*$/, '') : null;
       this.cards.set(c.iso2, { code: c.iso2 as CountryCode, lines, iomCity });
     }
   }

@@ -1,11 +1,13 @@
 import type { Classification, CommandName, Knowledge, TopicText, Translator } from '../../dialogs/ports';
 import type { Content } from './loadContent';
 import type { CountryCards, CountryCode } from './countryCards';
-import { COUNTRY_CODES } from './countryCards';
+import { COUNTRY_CODES, countryOfSender } from './countryTable';
+import { maxUnits, smsEncoding, smsUnits } from '../domain/smsSegments';
 import { COMMANDS } from './contentSchema';
 import { PhraseMatcher } from './phraseMatcher';
 import { TopicClassifier, contentDocs } from './topicClassifier';
 import { normalize } from './normalize';
+import { DangerDetector, type DangerVerdict } from './dangerDetector';
 import { MENU_ORDER, NEEDS_COUNTRY, isTopicId, type TopicId } from './topics';
 
 /** The knowledge the dialogs consult: topics, commands, emergencies, countries; all words from locales/. */
@@ -13,7 +15,7 @@ export class KnowledgeBase implements Knowledge {
   private readonly classifier: TopicClassifier;
   private readonly commands = new PhraseMatcher<CommandName>();
   private readonly greetings = new PhraseMatcher<true>();
-  private readonly emergency = new PhraseMatcher<true>();
+  private readonly danger: DangerDetector;
   private readonly languageNames = new PhraseMatcher<string>();
   private readonly countryNames = new PhraseMatcher<string>();
 
@@ -27,12 +29,10 @@ export class KnowledgeBase implements Knowledge {
       if (!u) continue;
       for (const name of COMMANDS) for (const w of u.commands[name]) if (!/^\d+$/.test(w.trim()) || w.trim() === '0') this.commands.add(w, name);
       for (const g of u.greetings) this.greetings.add(g, true);
-      for (const e of u.emergency) this.emergency.add(e, true);
     }
+    this.danger = new DangerDetector(Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.danger])));
     for (const lng of content.languages) this.languageNames.add(this.languageName(lng), lng);
-    for (const lng of content.languages) for (const code of [...COUNTRY_CODES, 'OTHER']) {
-      if (translator.has(lng, `country.names.${code}`)) this.countryNames.add(translator.t(lng, `country.names.${code}`), code);
-    }
+    for (const lng of content.languages) for (const code of [...COUNTRY_CODES, 'OTHER']) this.countryNames.add(this.countryName(lng, code), code);
   }
 
   languages(): string[] {
@@ -71,25 +71,59 @@ export class KnowledgeBase implements Knowledge {
     if (!n) return false;
     if (this.greetings.exact(text)) return true;
     // "hi there", "salam alaikum brother": a greeting plus at most one more word
-    return n.split(' ').length <= 3 && this.greetings.find(text).length > 0 && !this.emergency.find(text).length;
+    return n.split(' ').length <= 3 && this.greetings.find(text).length > 0 && !this.danger.judge(text).cues.some((c) => c.category !== 'person' && c.category !== 'now');
   }
 
-  isEmergency(text: string): boolean {
-    return this.emergency.find(text).length > 0;
+  isEmergency(text: string, lng?: string): boolean {
+    return this.command(text) === 'emergency' || this.danger.isEmergency(text, lng);
+  }
+
+  /** the emergency verdict with the cues that fired (tests and the evaluation print it) */
+  explainEmergency(text: string, lng?: string): DangerVerdict {
+    return this.danger.judge(text, lng);
   }
 
   countries(): string[] {
     return [...COUNTRY_CODES, 'OTHER'];
   }
 
+  /** ui.json `country.names.<code>` where the language has one, else the name Intl knows in that language */
+  countryName(lng: string, code: string): string {
+    if (this.translator.has(lng, `country.names.${code}`) || code === 'OTHER') return this.translator.t(lng, `country.names.${code}`);
+    try {
+      return new Intl.DisplayNames([lng], { type: 'region' }).of(code) ?? code;
+    } catch {
+      return this.translator.t(lng, `country.names.${code}`);
+    }
+  }
+
+  countryFromSender(fromCountry: string | undefined, prefix: string | undefined): string | undefined {
+    return countryOfSender(fromCountry, prefix);
+  }
+
   countryCard(lng: string, country: string): string {
     const t = (k: string, v?: Record<string, string | number>) => this.translator.t(lng, k, v);
-    const name = t(`country.names.${country}`);
     if (country === 'OTHER') return t('card.other');
+    const name = this.countryName(lng, country);
     const card = this.cards.card(country as CountryCode);
     if (!card.lines.length) return [t('card.none', { country: name }), card.iomCity ? t('card.iom', { city: card.iomCity }) : ''].filter(Boolean).join('\n');
     const lines = card.lines.map((l) => t('card.entry', { service: t(`service.${l.kind}`), number: l.number, date: l.date ?? t('card.undated') }));
     return [t('card.title', { country: name }), ...lines, card.iomCity ? t('card.iom', { city: card.iomCity }) : '', t('card.unverifiedNote')].filter(Boolean).join('\n');
+  }
+
+  emergencySms(lng: string, country: string, segments: number): string {
+    const t = (k: string, v?: Record<string, string | number>) => this.translator.t(lng, k, v);
+    const name = this.countryName(lng, country);
+    const card = this.cards.card(country as CountryCode);
+    if (!card.lines.length) return t('emergency.smsFirstNone', { country: name });
+    // emergency services first, then hotlines; as many as fit, never a number cut in half
+    const entries = [...card.lines.filter((l) => l.group === 'emergency'), ...card.lines.filter((l) => l.group === 'hotline')].map((l) => `${t(`service.${l.kind}`)} ${l.number}`);
+    const fits = (s: string) => smsUnits(s) <= maxUnits(smsEncoding(s), segments);
+    for (let n = entries.length; n >= 1; n--) {
+      const text = t('emergency.smsFirst', { country: name, numbers: entries.slice(0, n).join(', ') });
+      if (fits(text)) return text;
+    }
+    return `${name}: ${entries[0]}`;
   }
 
   parseCountry(text: string, lng: string): string | undefined {

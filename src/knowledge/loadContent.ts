@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { topicsFileSchema, understandingSchema, type TopicEntry, type Understanding, type UiStrings } from './contentSchema';
+import { dangerSchema, topicsFileSchema, understandingSchema, type DangerLexicon, type TopicEntry, type Understanding, type UiStrings } from './contentSchema';
 import { LANGUAGES, TOPIC_IDS, type Language, type TopicId } from './topics';
 
 export interface LanguageContent {
   topics: Partial<Record<TopicId, TopicEntry>>;
   understanding?: Understanding;
+  danger?: DangerLexicon;
   ui: UiStrings;
   console?: UiStrings;
 }
@@ -69,6 +70,12 @@ export function loadContent(localesDir: string): Content {
       if (!parsed.success) for (const i of parsed.error.issues.slice(0, 10)) report('understanding.json', `${i.path.join('.')}: ${i.message}`);
       else entry.understanding = parsed.data;
     } else report('understanding.json', 'missing', 'warning');
+    const danger = load('danger.json');
+    if (danger) {
+      const parsed = dangerSchema.safeParse(danger);
+      if (!parsed.success) for (const i of parsed.error.issues.slice(0, 10)) report('danger.json', `${i.path.join('.')}: ${i.message}`);
+      else entry.danger = parsed.data;
+    } else report('danger.json', 'missing', 'warning');
     const con = load('console.json');
     if (con) entry.console = con as UiStrings;
     byLanguage[lng] = entry;

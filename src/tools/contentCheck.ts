@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadContent, projectRoot } from '../knowledge/loadContent';
-import { smsEncoding, smsUnits } from '../channels/twilio/segments';
+import { smsEncoding, smsUnits } from '../domain/smsSegments';
 import { LANGUAGES, TOPIC_IDS } from '../knowledge/topics';
 
 /**

@@ -1,4 +1,4 @@
-import { smsEncoding, smsUnits, maxUnits } from './segments';
+import { smsEncoding, smsUnits, maxUnits } from '../../domain/smsSegments';
 
 /**
  * Splits text into parts that each fit `limit(part)`, preferring paragraph, then line, then sentence, then word
