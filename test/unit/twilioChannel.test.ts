@@ -1,5 +1,5 @@
 import { inboundSchema, channelOf } from '../../src/channels/twilio/payload';
-import { segmentCount } from '../../src/channels/twilio/segments';
+import { segmentCount } from '../../src/domain/smsSegments';
 import { splitForSms, splitForWhatsApp } from '../../src/channels/twilio/splitMessage';
 import { TwilioAdapter } from '../../src/channels/twilio/twilioAdapter';
 import { newConversation } from '../../src/domain/conversation';

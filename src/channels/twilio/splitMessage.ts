@@ -28,7 +28,7 @@ export function splitText(text: string, fits: (part: string) => boolean): string
       }
     }
     if (current) parts.push(current);
-    return parts;
+    return joiner === '\n' ? balanceLines(parts, fits) : parts;
   }
   // no boundary at all: cut by characters (code points)
   const chars = [...clean];
@@ -45,6 +45,28 @@ export function splitText(text: string, fits: (part: string) => boolean): string
   return parts;
 }
 
+/** a list split over two messages never leaves a stub of fewer lines than this in the later one */
+const MIN_TAIL_LINES = 3;
+
+/** Moves whole lines from the end of a part to the next while that one has a stub and both still fit. */
+function balanceLines(parts: string[], fits: (part: string) => boolean): string[] {
+  const lines = parts.map((p) => p.split('\n'));
+  for (let i = lines.length - 1; i > 0; i--) {
+    while (lines[i].length < MIN_TAIL_LINES && lines[i - 1].length > MIN_TAIL_LINES) {
+      const moved = [lines[i - 1][lines[i - 1].length - 1], ...lines[i]];
+      if (!fits(moved.join('\n'))) break;
+      lines[i - 1] = lines[i - 1].slice(0, -1);
+      lines[i] = moved;
+    }
+  }
+  return lines.map((l) => l.join('\n'));
+}
+
+/** SMS shows WhatsApp's *bold*, _italic_ and ~strike~ marks as they are: take them out, keep the words. */
+export function plainForSms(text: string): string {
+  return text.replace(/(^|[\s(])([*_~])(?=\S)([^*_~\n]*?\S)\2(?=$|[\s).,:;!?؟،])/gmu, '$1$3');
+}
+
 /** Twilio rejects bodies over 1,600 characters. */
 export const TWILIO_MAX_BODY = 1600;
 
@@ -54,7 +76,7 @@ export function splitForWhatsApp(text: string): string[] {
 
 /** SMS: every message within `segments` segments of its own encoding (3 by default). */
 export function splitForSms(text: string, segments = 3): string[] {
-  return splitText(text, (p) => {
+  return splitText(plainForSms(text), (p) => {
     const enc = smsEncoding(p);
     return smsUnits(p, enc) <= maxUnits(enc, segments) && p.length <= TWILIO_MAX_BODY;
   });
