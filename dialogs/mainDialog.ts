@@ -113,8 +113,10 @@ export class MainDialog extends ComponentDialog {
       }
       return step.next({ kind: 'none' });
     }
-    if (action.kind === 'language') return step.beginDialog(LANGUAGE_DIALOG);
-    if (action.kind === 'country') return step.beginDialog(COUNTRY_DIALOG);
+    if (action.kind === 'language' || action.kind === 'country') {
+      this.deps.reporter.report(context, { intent: 'command', topic: null });
+      return step.beginDialog(action.kind === 'language' ? LANGUAGE_DIALOG : COUNTRY_DIALOG);
+    }
     if (action.kind === 'topic' && this.deps.knowledge.needsCountry(action.topic) && !countryOf(p)) {
       // answer at once; the numbers for the user's country follow once they say where they are
       await this.answer(context, action.topic, action.intent, context.activity.channelId !== 'sms');
@@ -144,7 +146,8 @@ export class MainDialog extends ComponentDialog {
     if (!text) return context.activity.attachments?.length ? { kind: 'media' } : { kind: 'menu' };
     if (k.isEmergency(text, lng)) return { kind: 'emergency' };
     const cmd = k.command(text);
-    if (cmd === 'menu') return { kind: 'menu' };
+    // START when nothing was stopped: the menu (the bot layer handles START after STOP)
+    if (cmd === 'menu' || cmd === 'start') return { kind: 'menu' };
     if (cmd === 'about') return { kind: 'topic', topic: 'about.service', intent: 'topic' };
     if (cmd === 'language') return { kind: 'language' };
     if (cmd === 'country') return { kind: 'country' };
