@@ -34,6 +34,8 @@ const PAIRED: ReadonlySet<DangerCategory> = new Set(['detain', 'deprive', 'expos
 const MAX_GAP = 2;
 /** a person cue counts for a danger cue this many words away or nearer */
 const PERSON_REACH = 5;
+/** a `now` cue counts for a danger cue this many words away or nearer, in the same sentence */
+const NOW_REACH = 8;
 
 type Flag = 'person' | 'now' | 'question' | 'over' | 'hypothetical' | 'safe' | 'sos';
 type Category = DangerCategory | Flag;
@@ -77,6 +79,8 @@ interface Hit {
 interface MessageWord {
   text: string;
   skeleton?: string;
+  /** which sentence of the message the word is in */
+  sentence: number;
 }
 
 const ETHIOPIC = /[\u1200-\u137F]/;
@@ -191,29 +195,46 @@ class LanguageCues {
     return at;
   }
 
-  judge(raw: string, words: MessageWord[]): DangerVerdict {
+  /**
+   * Judged sentence by sentence where it matters: a danger cue is set aside when its sentence is a question with
+   * no person near the cue (a question about others), or tells of something over, or a hypothesis asked about,
+   * unless that sentence also says it is happening now. What is left decides.
+   */
+  judge(raw: string, words: MessageWord[], asked: boolean[]): DangerVerdict {
     const hits = this.find(raw, words);
     // `safe` and `over` phrases take their words out of play first
     const consumed = new Set<number>();
-    let over = false;
+    const overIn = new Set<number>();
     for (const h of hits) if (h.term.category === 'safe' || h.term.category === 'over') {
       for (let i = h.from; i <= h.to; i++) consumed.add(i);
-      if (h.term.category === 'over') over = true;
+      if (h.term.category === 'over') overIn.add(words[h.from].sentence);
     }
     const live = hits.filter((h) => h.term.category !== 'safe' && h.term.category !== 'over' && !rangeTouches(h.from, h.to, consumed));
     const cues: Cue[] = live.map((h) => ({ category: h.term.category, term: h.term.source }));
-    const has = (c: Category) => live.some((h) => h.term.category === c);
+    const sentenceOf = (h: Hit) => (h.from < 0 ? -1 : words[h.from].sentence);
+    const inSentence = (c: Category, s: number) => live.some((h) => h.term.category === c && sentenceOf(h) === s);
+    const question = (s: number) => asked[s] || inSentence('question', s);
     const persons = live.filter((h) => h.term.category === 'person' || h.term.personal);
-    const dangerHits = live.filter((h) => ALONE.has(h.term.category as DangerCategory) || PAIRED.has(h.term.category as DangerCategory));
-    const near = (h: Hit) => h.term.personal || persons.some((p) => p.from >= h.from - PERSON_REACH && p.from <= h.to + PERSON_REACH);
-    const now = has('now');
-    const generalQuestion = has('question') && !dangerHits.some(near);
+    const near = (h: Hit) => h.term.personal || persons.some((p) => sentenceOf(p) === sentenceOf(h) && p.from >= h.from - PERSON_REACH && p.from <= h.to + PERSON_REACH);
+    const nowNear = (h: Hit) => live.some((n) => n.term.category === 'now' && sentenceOf(n) === sentenceOf(h) && n.from >= h.from - NOW_REACH && n.from <= h.to + NOW_REACH);
+    // a conditional in a message that asks something is a hypothesis ("if I go, will they kidnap me?"); in one
+    // that only tells, it is a threat ("if my family does not pay they will sell me")
+    const asks = asked.some(Boolean) || live.some((h) => h.term.category === 'question');
+    const standing = (h: Hit) => {
+      const s = sentenceOf(h);
+      if (nowNear(h)) return true;
+      if (overIn.has(s)) return false;
+      if (inSentence('hypothetical', s) && asks) return false;
+      if (question(s) && !near(h)) return false;
+      return true;
+    };
     const verdict = (rule: DangerVerdict['rule']): DangerVerdict => ({ emergency: true, language: this.language, rule, cues });
-    if (has('sos') && !(has('question') && !now && !persons.length)) return verdict('sos');
-    if (!dangerHits.length || generalQuestion || ((over || has('hypothetical')) && !now)) return { emergency: false, cues };
-    // past the general question, a statement describing danger is taken as one (recall first)
-    if (dangerHits.some((h) => ALONE.has(h.term.category as DangerCategory))) return verdict('alone');
-    if (new Set(dangerHits.map((h) => h.term.category)).size >= 2 || now) return verdict('paired');
+    if (live.some((h) => h.term.category === 'sos' && (h.from < 0 || standing(h)))) return verdict('sos');
+    const dangers = live.filter((h) => (ALONE.has(h.term.category as DangerCategory) || PAIRED.has(h.term.category as DangerCategory)) && standing(h));
+    // a statement describing danger is taken as one (recall first)
+    if (dangers.some((h) => ALONE.has(h.term.category as DangerCategory))) return verdict('alone');
+    const kinds = new Set(dangers.map((h) => h.term.category));
+    if (dangers.some((h) => kinds.size >= 2 || nowNear(h))) return verdict('paired');
     return { emergency: false, cues };
   }
 }
@@ -234,12 +255,18 @@ export class DangerDetector {
 
   /** The verdict with the cues that fired; the user's language is tried first, then every other. */
   judge(text: string, preferred?: string): DangerVerdict {
-    const n = normalize(text);
-    const words: MessageWord[] = n ? n.split(' ').map((w) => (ETHIOPIC.test(w) ? { text: w, skeleton: ethiopicSkeleton(w) } : { text: w })) : [];
+    const words: MessageWord[] = [];
+    const asked: boolean[] = [];
+    for (const m of text.matchAll(/[^.!?؟።\n]+[.!?؟።\n]*/g)) {
+      const n = normalize(m[0]);
+      if (!n) continue;
+      const sentence = asked.push(/[?؟]/.test(m[0])) - 1;
+      for (const w of n.split(' ')) words.push(ETHIOPIC.test(w) ? { text: w, skeleton: ethiopicSkeleton(w), sentence } : { text: w, sentence });
+    }
     const order = preferred ? [...this.languages].sort((a, b) => Number(b.language === preferred) - Number(a.language === preferred)) : this.languages;
     let quiet: DangerVerdict | undefined;
     for (const l of order) {
-      const v = l.judge(text, words);
+      const v = l.judge(text, words, asked);
       if (v.emergency) return v;
       if (l.language === preferred || (!quiet && v.cues.length)) quiet ??= v;
     }
