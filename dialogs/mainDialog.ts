@@ -23,6 +23,7 @@ export type Action =
   | { kind: 'more'; topic: string }
   | { kind: 'clarify'; topics: string[] }
   | { kind: 'fallback' }
+  | { kind: 'offTopic' }
   | { kind: 'help' }
   | { kind: 'handoff'; priority: 'urgent' | 'high' | 'normal'; reason: string }
   | { kind: 'emergency' }
@@ -35,8 +36,6 @@ export type Action =
   | { kind: 'media' }
   | { kind: 'none' };
 
-/** below this best-topic score the message is not understood at all (fallback, then a counsellor) */
-const CLARIFY_MIN_SCORE = 30;
 const FALLBACKS_BEFORE_HANDOFF = 3;
 /** the first SMS of an emergency carries the numbers within this many segments */
 const EMERGENCY_SMS_SEGMENTS = 2;
@@ -91,7 +90,7 @@ export class MainDialog extends ComponentDialog {
     if (k.isEmergency(text, lng)) return true;
     const cmd = k.command(text);
     if (cmd && ['menu', 'counsellor', 'help', 'language', 'country', 'back'].includes(cmd)) return !(cmd === 'language' && stack.includes(LANGUAGE_DIALOG)) && !!inner;
-    return k.classify(text, lng).confident;
+    return k.classify(text).confident;
   }
 
   private async understandStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -169,14 +168,14 @@ export class MainDialog extends ComponentDialog {
       return this.topicAction(choice, 'topic');
     }
     if (k.isGreeting(text)) return { kind: 'menu' };
-    const c = k.classify(text, lng);
+    const c = k.classify(text);
     const top = c.ranked[0];
     // the danger detector above decides emergencies; a question the classifier places under help.emergency
     // ("what is the emergency number?") gets that topic's answer and the numbers, without an alarm
     if (top && c.confident) return top.topic === 'help.emergency' ? { kind: 'topic', topic: top.topic, intent: 'search' } : this.topicAction(top.topic, 'search');
     // unsure between topics: one clarifying question with the likeliest ones (never a dead end)
-    if (top && top.score >= CLARIFY_MIN_SCORE) return { kind: 'clarify', topics: c.ranked.slice(0, 3).map((r) => r.topic) };
-    return { kind: 'fallback' };
+    if (top && c.clarify) return { kind: 'clarify', topics: c.ranked.slice(0, 3).map((r) => r.topic) };
+    return c.offTopic ? { kind: 'offTopic' } : { kind: 'fallback' };
   }
 
   private topicAction(topic: string, intent: Intent): Action {
@@ -306,6 +305,10 @@ export class MainDialog extends ComponentDialog {
         await this.say(context, t.t(lng, 'fallback.text'));
         return reporter.report(context, { intent: 'fallback', topic: null });
       }
+      case 'offTopic':
+        // what the service covers and a person, never a confident wrong topic
+        await this.say(context, t.t(lng, 'fallback.offTopic'));
+        return reporter.report(context, { intent: 'fallback', topic: null });
       case 'media':
         await this.say(context, t.t(lng, 'media.unsupported'));
         return reporter.report(context, { intent: 'fallback', topic: null });

@@ -21,8 +21,14 @@ export interface TopicText {
 }
 
 export interface Classification {
+  /** topics by likelihood (0-100), highest first */
   ranked: Array<{ topic: string; score: number }>;
+  /** clear enough to answer */
   confident: boolean;
+  /** not clear, but close enough to ask which of the first topics was meant */
+  clarify: boolean;
+  /** most likely a question outside what the service covers */
+  offTopic: boolean;
 }
 
 export interface Knowledge {
@@ -31,7 +37,7 @@ export interface Knowledge {
   menuTopics(): string[];
   topic(lng: string, id: string): TopicText;
   needsCountry(id: string): boolean;
-  classify(text: string, lng: string): Classification;
+  classify(text: string): Classification;
   command(text: string): CommandName | undefined;
   isGreeting(text: string): boolean;
   /** someone is in danger now, in any wording (recall first); `lng` is tried first */

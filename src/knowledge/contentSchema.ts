@@ -26,8 +26,9 @@ export const understandingSchema = z.object({
   topics: z.record(z.string(), z.object({ examples: phrases, keywords: phrases })),
   // `about` and `emergency` came later: a language without them still loads (content:check and the tests require them)
   commands: z.object(Object.fromEntries(COMMANDS.map((c) => [c, c === 'about' || c === 'emergency' ? phrases.default([]) : phrases])) as Record<CommandName, typeof phrases>),
-  emergency: phrases.min(10),
   greetings: phrases,
+  /** questions outside the service ("the weather in Rome"): the classifier learns them as out of scope */
+  offTopic: phrases.default([]),
 });
 
 /** The kinds of danger `locales/<lng>/danger.json` lists cues for (see dangerDetector.ts for how they combine). */

@@ -5,14 +5,15 @@ import { COUNTRY_CODES, countryOfSender } from './countryTable';
 import { maxUnits, smsEncoding, smsUnits } from '../domain/smsSegments';
 import { COMMANDS } from './contentSchema';
 import { PhraseMatcher } from './phraseMatcher';
-import { TopicClassifier, contentDocs } from './topicClassifier';
+import { TopicModel } from './topicModel';
+import { placeNames } from './placeNames';
 import { normalize } from './normalize';
 import { DangerDetector, type DangerVerdict } from './dangerDetector';
 import { MENU_ORDER, NEEDS_COUNTRY, isTopicId, type TopicId } from './topics';
 
 /** The knowledge the dialogs consult: topics, commands, emergencies, countries; all words from locales/. */
 export class KnowledgeBase implements Knowledge {
-  private readonly classifier: TopicClassifier;
+  private readonly classifier: TopicModel;
   private readonly commands = new PhraseMatcher<CommandName>();
   private readonly greetings = new PhraseMatcher<true>();
   private readonly danger: DangerDetector;
@@ -22,7 +23,7 @@ export class KnowledgeBase implements Knowledge {
   constructor(private readonly content: Content, private readonly translator: Translator, private readonly cards: CountryCards) {
     if (!content || !translator || !cards) throw new Error('KnowledgeBase: content, translator and cards are required');
     const und = Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.understanding]));
-    this.classifier = new TopicClassifier(und, undefined, undefined, contentDocs(Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.topics]))));
+    this.classifier = new TopicModel(und, placeNames(content.languages));
     // English command words work in every language; numbers are not commands (they choose from a list), except 0
     for (const [, c] of Object.entries(content.byLanguage)) {
       const u = c.understanding;
@@ -58,8 +59,8 @@ export class KnowledgeBase implements Knowledge {
     return NEEDS_COUNTRY.has(id as TopicId);
   }
 
-  classify(text: string, lng: string): Classification {
-    return this.classifier.classify(text, lng);
+  classify(text: string): Classification {
+    return this.classifier.classify(text);
   }
 
   command(text: string): CommandName | undefined {

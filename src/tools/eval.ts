@@ -26,14 +26,42 @@ export interface EvalResult {
   languageAccuracy: number;
   emergencies: number;
   emergenciesEscalated: number;
-  byLanguage: Record<string, { n: number; ok: number }>;
+  /** per language: topic accuracy, emergencies answered as emergencies, and false alarms among the rest */
+  byLanguage: Record<string, LanguageFigures>;
+  /** expected -> got, for the misses */
+  confusion: Record<string, number>;
+  /** messages answered with a clarifying question or the fallback */
+  unplaced: number;
   byTopic: Record<string, { n: number; ok: number }>;
   misses: Array<{ id: string; text: string; expected: string[]; got: string | null; language: string; intent: string }>;
 }
 
+export interface LanguageFigures {
+  n: number;
+  ok: number;
+  emergencies: number;
+  caught: number;
+  calm: number;
+  alarms: number;
+}
+
+/** `topics: ["out_of_scope"]`: a question outside the 13 topics, right when answered with a clarifying question or the fallback */
+export const OUT_OF_SCOPE = 'out_of_scope';
+
 export function readEvalSet(which: 'dev' | 'dev2' | 'dev3' | 'dev4' | 'dev5' | 'heldout'): EvalItem[] {
-  const file = path.join(projectRoot(), 'test', 'eval', `${which}.jsonl`);
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readEvalFile(path.join(projectRoot(), 'test', 'eval', `${which}.jsonl`));
+}
+
+/** a JSON-lines set; with `split`, only its items of that split (`dev` or `heldout`) */
+export function readEvalFile(file: string, split?: 'dev' | 'heldout'): EvalItem[] {
+  const items = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EvalItem & { split?: string });
+  return split ? items.filter((i) => i.split === split) : items;
+}
+
+/** every file of a folder of per-language sets (test/eval/danger, test/eval/questions), one split */
+export function readEvalDir(dir: string, split: 'dev' | 'heldout'): EvalItem[] {
+  const abs = path.join(projectRoot(), dir);
+  return fs.readdirSync(abs).filter((f) => f.endsWith('.jsonl')).sort().flatMap((f) => readEvalFile(path.join(abs, f), split));
 }
 
 export async function runEval(items: EvalItem[]): Promise<EvalResult> {
@@ -43,7 +71,7 @@ export async function runEval(items: EvalItem[]): Promise<EvalResult> {
     logDestination: { write: (s: string) => void lines.push(...s.split('\n').filter(Boolean)) },
   });
   const { url } = await app.listen(0, '127.0.0.1');
-  const res: EvalResult = { n: 0, topicAccuracy: 0, languageAccuracy: 0, emergencies: 0, emergenciesEscalated: 0, byLanguage: {}, byTopic: {}, misses: [] };
+  const res: EvalResult = { n: 0, topicAccuracy: 0, languageAccuracy: 0, emergencies: 0, emergenciesEscalated: 0, byLanguage: {}, byTopic: {}, confusion: {}, unplaced: 0, misses: [] };
   let topicOk = 0;
   let langOk = 0;
   try {
@@ -59,18 +87,32 @@ export async function runEval(items: EvalItem[]): Promise<EvalResult> {
       await fetch(url + '/twilio/messages', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig }, body: new URLSearchParams(params).toString() });
       await app.worker.idle();
       const turn = lines.slice(before).map((l) => JSON.parse(l)).find((o) => o.msg === 'turn') ?? {};
-      const tOk = it.topics.includes(turn.topic);
+      const unplaced = turn.intent === 'clarify' || turn.intent === 'fallback';
+      const tOk = it.topics.includes(turn.topic) || (it.topics.includes(OUT_OF_SCOPE) && unplaced);
       const lOk = it.lang.includes(turn.language);
+      const alarm = turn.intent === 'emergency';
       res.n++;
       if (tOk) topicOk++;
       if (lOk) langOk++;
+      if (unplaced) res.unplaced++;
       if (it.escalate) {
         res.emergencies++;
-        if (turn.escalated === true) res.emergenciesEscalated++;
+        if (alarm && turn.escalated === true) res.emergenciesEscalated++;
       }
-      const L = (res.byLanguage[it.lang[0]] ??= { n: 0, ok: 0 });
+      const L = (res.byLanguage[it.lang[0]] ??= { n: 0, ok: 0, emergencies: 0, caught: 0, calm: 0, alarms: 0 });
       L.n++;
       if (tOk) L.ok++;
+      if (it.escalate) {
+        L.emergencies++;
+        if (alarm && turn.escalated === true) L.caught++;
+      } else {
+        L.calm++;
+        if (alarm) L.alarms++;
+      }
+      if (!tOk) {
+        const pair = `${it.topics[0]} -> ${turn.topic ?? turn.intent}`;
+        res.confusion[pair] = (res.confusion[pair] ?? 0) + 1;
+      }
       const T = (res.byTopic[it.topics[0]] ??= { n: 0, ok: 0 });
       T.n++;
       if (tOk) T.ok++;
@@ -94,16 +136,31 @@ export function printReport(name: string, r: EvalResult, opts: { withMisses?: bo
   console.log(`\n== ${name}: ${r.n} messages; topic ${pct(r.topicAccuracy)}, language ${pct(r.languageAccuracy)}, emergencies escalated ${r.emergenciesEscalated}/${r.emergencies}`);
   console.log('per language: ' + Object.entries(r.byLanguage).map(([k, v]) => `${k} ${v.ok}/${v.n}`).join(', '));
   console.log('per topic:    ' + Object.entries(r.byTopic).map(([k, v]) => `${k} ${v.ok}/${v.n}`).join(', '));
+  console.log(`clarify or fallback: ${r.unplaced}/${r.n}`);
+  const emergencies = Object.entries(r.byLanguage).filter(([, v]) => v.emergencies || v.calm);
+  if (emergencies.some(([, v]) => v.emergencies)) console.log('emergencies caught: ' + emergencies.map(([k, v]) => `${k} ${v.caught}/${v.emergencies}`).join(', '));
+  if (emergencies.some(([, v]) => v.calm)) console.log('false alarms:       ' + emergencies.map(([k, v]) => `${k} ${v.alarms}/${v.calm}`).join(', '));
+  const pairs = Object.entries(r.confusion).sort((a, b) => b[1] - a[1]).slice(0, 12);
+  if (pairs.length) console.log('confusion:    ' + pairs.map(([k, v]) => `${k} x${v}`).join(', '));
   if (r.misses.length && opts.withMisses !== false) {
     console.log('misses:');
     for (const m of r.misses) console.log(`  ${m.id}: got ${m.got} [${m.intent}], want ${m.expected.join('|')}; lang ${m.language}: ${m.text}`);
   }
 }
 
+/** named sets: the development and held-out files, and the per-language folders with a dev and a held-out split */
+export function namedSet(name: string): EvalItem[] {
+  const folder = name.match(/^(danger|questions)(-heldout)?$/);
+  if (folder) return readEvalDir(path.join('test', 'eval', folder[1]), folder[2] ? 'heldout' : 'dev');
+  return readEvalSet(name as 'dev');
+}
+
 if (require.main === module) {
-  const which = (process.argv[2] ?? 'all') as 'dev' | 'dev2' | 'dev3' | 'dev4' | 'dev5' | 'heldout' | 'all';
+  const which = process.argv[2] ?? 'all';
+  const sets = which === 'all' ? ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'danger', 'questions', 'heldout', 'danger-heldout', 'questions-heldout'] : [which];
   (async () => {
-    for (const set of which === 'all' ? (['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'heldout'] as const) : [which]) printReport(set, await runEval(readEvalSet(set)));
+    // held-out sets print their figures, never their misses: nobody tunes on them
+    for (const set of sets) printReport(set, await runEval(namedSet(set)), { withMisses: !set.includes('heldout') });
   })().catch((err) => {
     console.error(err);
     process.exit(1);
