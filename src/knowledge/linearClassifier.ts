@@ -108,7 +108,7 @@ export class LinearClassifier {
     const rows = data.map((d) => ({ x: this.vector(d.text, true), y: this.labels.indexOf(d.label), w: d.weight ?? 1 }));
     this.weights = new Float32Array(this.index.size * K);
     this.bias = new Float32Array(K);
-    const { epochs = 12, rate = 0.5, l2 = 1e-5, seed = 7 } = opts;
+    const { epochs = 8, rate = 0.5, l2 = 1e-3, seed = 7 } = opts;
     const random = rng(seed);
     const order = rows.map((_, i) => i);
     const p = new Float64Array(K);
