@@ -18,6 +18,10 @@ export interface Profile {
   waitingNoteSent?: boolean;
   /** while queued: when a message was last acknowledged ("a counsellor will read it"), epoch ms */
   waitingAckAt?: number;
+  /** when the last messages came, with a short hash of each text (flood and loop limits), epoch ms */
+  recent?: Array<[number, string]>;
+  /** when the last "too many messages" notice was sent, epoch ms */
+  floodNoticeAt?: number;
 }
 
 export const PROFILE_PROPERTY = 'profile';

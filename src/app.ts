@@ -112,7 +112,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     logger.info({ msg: e.name, conversation: e.conversationId, from: undefined, status: e.to, state: e.state, priority: e.priority, counsellor: e.counsellorId });
     sender.kick(e.conversationId);
   });
-  const eraser = new Eraser({ store, api, translator, logger, from: senders });
+  const eraser = new Eraser({ store, api, translator, logger, from: senders, erased: opened.erased, messageHash: (sid) => pseudonyms.messageHash(sid), now });
   const retention = new Retention({
     store, eraser, logger, retentionDays: config.retentionDays, now,
     // several instances: one purges at a time, the others skip that round
@@ -128,7 +128,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   }
   const bot = new SafetyBot({
     stateStorage: (items) => new DocumentStorage(items),
-    translator, knowledge, detector, handoff, logger, officeHours: config.officeHours, handoffWaitMinutes: config.handoffWaitMinutes,
+    translator, knowledge, detector, handoff, logger, officeHours: config.officeHours, handoffWaitMinutes: config.handoffWaitMinutes, userMessagesPerMinute: config.userMessagesPerMinute,
     retentionDays: config.retentionDays, discreet: config.discreetMode, now, erase: (id, lng) => eraser.erase(id, lng).then(() => undefined),
     // announced once the turn has committed (the empty update waits for the conversation's lock)
     onUserMessage: (doc) => {
@@ -155,7 +155,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     res.json({ status: accepting ? 'ok' : 'stopping' });
   });
   app.use(twilioRoutes({
-    store, pseudonyms, logger, authToken: () => authToken, publicUrl: () => publicUrl, maxBodyBytes: config.maxBodyBytes, now,
+    store, erased: opened.erased, pseudonyms, logger, authToken: () => authToken, publicUrl: () => publicUrl, maxBodyBytes: config.maxBodyBytes, now,
     onStoring: (sid) => awaitingAck.add(sid),
     onNotStored: (sid) => awaitingAck.delete(sid),
     onAcknowledged: (id, sid) => {

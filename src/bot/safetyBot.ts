@@ -21,6 +21,8 @@ export interface SafetyBotDeps {
   logger: Logger;
   officeHours: OfficeHours;
   handoffWaitMinutes: number;
+  /** messages a user may send in a minute before the bot answers only one short notice */
+  userMessagesPerMinute: number;
   retentionDays: number;
   discreet: boolean;
   /** erases the conversation everywhere; runs after the turn commits */
@@ -42,7 +44,7 @@ export class SafetyBot extends ActivityHandler {
 
   constructor(private readonly d: SafetyBotDeps) {
     super();
-    for (const k of ['translator', 'knowledge', 'detector', 'handoff', 'logger', 'erase', 'stateStorage'] as const) if (!d[k]) throw new Error(`SafetyBot: ${k} is required`);
+    for (const k of ['translator', 'knowledge', 'detector', 'handoff', 'logger', 'erase', 'stateStorage', 'userMessagesPerMinute'] as const) if (!d[k]) throw new Error(`SafetyBot: ${k} is required`);
     this.now = d.now ?? Date.now;
     const reporter: Reporter = {
       report: (context, r) => Object.assign(context.turnState.get(TURN_REPORT) as TurnReport, r),
@@ -151,8 +153,21 @@ export class SafetyBot extends ActivityHandler {
       Object.assign(report, { intent: 'command', topic: null });
       return this.save(context, state, profileAccessor, profile, doc);
     }
-    // 3. the handoff gate: silent while a counsellor holds the conversation; while queued, never silent
+    // 3. floods and auto-responder loops: every message is kept and reaches the console, but the bot answers
+    //    sparingly (one notice per minute of flood, nothing to a loop); an emergency is always answered
     const status = doc.handoff.status;
+    const flood = this.flood(profile, text, !!cmd || /^\d{1,2}$/.test(text.replace(/[.)\s]/g, '')));
+    if (flood && !k.isEmergency(text, lng)) {
+      if (status === 'queued' || status === 'with_counsellor') this.d.onUserMessage?.(doc);
+      const now = this.now();
+      if (flood === 'burst' && status !== 'with_counsellor' && (!profile.floodNoticeAt || now - profile.floodNoticeAt >= FLOOD_WINDOW_MS)) {
+        await say('limits.tooMany');
+        profile.floodNoticeAt = now;
+      }
+      Object.assign(report, { intent: 'fallback', topic: null, escalated: status !== 'bot' && status !== 'closed' });
+      return this.save(context, state, profileAccessor, profile, doc);
+    }
+    // 4. the handoff gate: silent while a counsellor holds the conversation; while queued, never silent
     if (status === 'with_counsellor') {
       this.d.onUserMessage?.(doc);
       Object.assign(report, { intent: 'handoff', topic: null, escalated: true });
@@ -185,9 +200,25 @@ export class SafetyBot extends ActivityHandler {
       return this.save(context, state, profileAccessor, profile, doc);
     }
     if (profile.emergencyCountryPending) profile.emergencyCountryPending = false;
-    // 4. the conversation itself
+    // 5. the conversation itself
     await this.runDialog(context, dialogState);
     return this.save(context, state, profileAccessor, profile, doc);
+  }
+
+  /**
+   * Remembers when this message came and a short hash of its words (not the words); 'burst' past the per-minute
+   * limit, 'loop' when the same free text came a third time in ten minutes (another automatic responder answering
+   * us); commands and list numbers are navigation, never a loop.
+   */
+  private flood(profile: Profile, text: string, navigation: boolean): 'burst' | 'loop' | undefined {
+    const now = this.now();
+    const hash = textHash(text);
+    const recent = (profile.recent ?? []).filter(([at]) => now - at < LOOP_WINDOW_MS).slice(-RECENT_KEPT);
+    recent.push([now, hash]);
+    profile.recent = recent;
+    if (recent.filter(([at]) => now - at < FLOOD_WINDOW_MS).length > this.d.userMessagesPerMinute) return 'burst';
+    if (text && !navigation && recent.filter(([, h]) => h === hash).length >= LOOP_REPEATS) return 'loop';
+    return undefined;
   }
 
   private async runDialog(context: TurnContext, dialogState: ReturnType<ConversationState['createProperty']>, text?: string): Promise<void> {
@@ -231,6 +262,22 @@ export class SafetyBot extends ActivityHandler {
     lines.push(t.t(lng, 'handoff.meanwhile'));
     return lines;
   }
+}
+
+const FLOOD_WINDOW_MS = 60 * 1000;
+const LOOP_WINDOW_MS = 10 * 60 * 1000;
+/** the same text this many times within LOOP_WINDOW_MS is a loop */
+const LOOP_REPEATS = 3;
+const RECENT_KEPT = 40;
+
+/** FNV-1a of the normalised-enough text: tells repeats apart without keeping the words */
+function textHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of text.trim().toLowerCase()) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
 }
 
 /** "Tuesday 09:00" in the user's language (Node's ICU knows all our locales), in the office's time zone */

@@ -27,6 +27,7 @@ export interface Config {
   simulatorEnabled: boolean;
   officeHours: OfficeHours;
   handoffWaitMinutes: number;
+  userMessagesPerMinute: number;
   turnConcurrency: number;
   maxBodyBytes: number;
 }
@@ -101,6 +102,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     simulatorEnabled: e.SIMULATOR_ENABLED ?? e.NODE_ENV !== 'production',
     officeHours: officeHours!,
     handoffWaitMinutes: e.HANDOFF_WAIT_MINUTES,
+    userMessagesPerMinute: e.USER_MESSAGES_PER_MINUTE,
     turnConcurrency: e.TURN_CONCURRENCY,
     maxBodyBytes: e.MAX_BODY_BYTES,
   };

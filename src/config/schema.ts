@@ -37,6 +37,7 @@ export const envSchema = z.object({
   HANDOFF_WAIT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   TURN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1048576).default(65536),
+  USER_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -66,4 +67,5 @@ export const envDocs: Record<keyof Env, string> = {
   HANDOFF_WAIT_MINUTES: 'usual waiting time for a counsellor, told to users (default 30)',
   TURN_CONCURRENCY: 'bot turns running at once across conversations (default 32)',
   MAX_BODY_BYTES: 'largest webhook body accepted; larger gets 413 (default 65536)',
+  USER_MESSAGES_PER_MINUTE: 'messages one user may send in a minute before the bot answers only one short notice (emergencies always answered; default 10)',
 };

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { inboundSchema, statusSchema, channelOf, describeIssues } from '../channels/twilio/payload';
 import type { ConversationStore } from '../domain/conversationStore';
+import type { ErasedMessageLog } from '../domain/erasedMessages';
 import type { InboundItem } from '../domain/conversation';
 import type { Pseudonymizer } from '../privacy/pseudonym';
 import type { Logger } from '../logging/logger';
@@ -12,6 +13,8 @@ const PERSONAL = new Set(['From', 'WaId', 'ProfileName', 'FromCity', 'FromState'
 
 export interface TwilioRoutesDeps {
   store: ConversationStore;
+  /** SIDs of erased conversations' messages: a replay is acknowledged and ignored */
+  erased: ErasedMessageLog;
   pseudonyms: Pseudonymizer;
   logger: Logger;
   authToken: () => string;
@@ -63,6 +66,11 @@ export function twilioRoutes(d: TwilioRoutesDeps): Router {
       // all that is kept of the number: its calling code (the first digits) and Twilio's country, for the numbers card
       Object.assign(payload, senderCountryFields(form.From, form.FromCountry));
       const item: InboundItem = { sid: form.MessageSid, body: form.Body, numMedia: form.NumMedia, receivedAt: now(), payload };
+      if (await d.erased.has(d.pseudonyms.messageHash(form.MessageSid))) {
+        d.logger.info({ msg: 'replay of an erased message ignored', conversation: id });
+        res.status(200).type('text/xml').send(EMPTY_TWIML);
+        return;
+      }
       let outcome: 'accepted' | 'duplicate';
       d.onStoring(form.MessageSid);
       try {

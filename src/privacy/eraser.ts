@@ -1,4 +1,5 @@
 import type { ConversationStore } from '../domain/conversationStore';
+import { ERASED_REPLAY_MS, type ErasedMessageLog } from '../domain/erasedMessages';
 import type { MessagesApi } from '../channels/twilio/messagesApi';
 import type { Translator } from '../../dialogs/ports';
 import type { Logger } from '../logging/logger';
@@ -12,9 +13,11 @@ export class Eraser {
     private readonly o: {
       store: ConversationStore; api: MessagesApi; translator: Translator; logger: Logger;
       from: { sms?: string; whatsapp?: string }; onErased?: (id: string) => void; retryDelayMs?: number;
+      /** the erased conversation's message SIDs are remembered (keyed hashes) so a replay cannot bring it back */
+      erased: ErasedMessageLog; messageHash: (sid: string) => string; now?: () => number;
     },
   ) {
-    if (!o.store || !o.api || !o.translator || !o.logger) throw new Error('Eraser: store, api, translator and logger are required');
+    if (!o.store || !o.api || !o.translator || !o.logger || !o.erased || !o.messageHash) throw new Error('Eraser: store, api, translator, logger, erased and messageHash are required');
   }
 
   async erase(id: string, language: string, opts: { tellUser?: boolean } = { tellUser: true }): Promise<{ twilioDeleted: number }> {
@@ -22,6 +25,7 @@ export class Eraser {
     const doc = await this.o.store.remove(id);
     if (!doc) return { twilioDeleted: 0 };
     const sids = new Set([...doc.twilioSids, ...doc.outbox.map((o) => o.twilioSid).filter((s): s is string => !!s)]);
+    await this.o.erased.remember([...sids].map(this.o.messageHash), (this.o.now?.() ?? Date.now()) + ERASED_REPLAY_MS);
     const address = doc.address;
     const channel = doc.channel;
     this.o.onErased?.(id);

@@ -10,4 +10,9 @@ export class Pseudonymizer {
   conversationId(channel: string, address: string): string {
     return channel + '-' + createHmac('sha256', this.key).update(`${channel}:${address}`).digest('hex').slice(0, 40);
   }
+
+  /** Keyed hash of a message SID, for the erased-message log (never the SID itself). */
+  messageHash(sid: string): string {
+    return createHmac('sha256', this.key).update(`erased-message:${sid}`).digest('hex').slice(0, 40);
+  }
 }

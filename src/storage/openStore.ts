@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Config } from '../config/config';
 import type { ConversationStore } from '../domain/conversationStore';
+import type { ErasedMessageLog } from '../domain/erasedMessages';
+import { ErasedLogFile } from './erasedLogFile';
+import { PgErasedLog } from './pg/pgErasedLog';
 import type { Logger } from '../logging/logger';
 import type { Sealer } from './durableFile';
 import { LowdbConversationStore } from './lowdbConversationStore';
@@ -9,6 +12,8 @@ import { openPostgres, type Postgres } from './pg/postgres';
 
 export interface OpenedStore {
   store: ConversationStore;
+  /** message SIDs of erased conversations (keyed hashes), refused when replayed */
+  erased: ErasedMessageLog;
   /** with DATABASE_URL: the pool (console accounts, events and locks share it) and the store's own interface */
   pg?: Postgres;
   pgStore?: PgConversationStore;
@@ -26,12 +31,13 @@ export async function openConversationStore(
 ): Promise<OpenedStore> {
   if (!config.databaseUrl) {
     const store = await LowdbConversationStore.open({ dataDir: path.join(config.dataDir, 'store'), sealer: opts.sealer, now: opts.now });
-    return { store, close: () => store.close() };
+    const erased = await ErasedLogFile.open(path.join(config.dataDir, 'store'), opts.now);
+    return { store, erased, close: () => store.close() };
   }
   const pg = await openPostgres(config.databaseUrl, opts.logger);
   const pgStore = await PgConversationStore.open({ pool: pg.pool, sealer: opts.sealer, now: opts.now });
   return {
-    store: pgStore, pg, pgStore,
+    store: pgStore, erased: new PgErasedLog(pg.pool, opts.now), pg, pgStore,
     close: async () => {
       await pgStore.close();
       await pg.close();

@@ -3,6 +3,7 @@ import { loadConfigFromProcess, type Config } from '../config/config';
 import { createLogger } from '../logging/logger';
 import { resolveSecrets } from '../privacy/secrets';
 import { Cipher, parseKeyRing } from '../privacy/cipher';
+import { Pseudonymizer } from '../privacy/pseudonym';
 import { Eraser } from '../privacy/eraser';
 import { Retention, type PurgeResult } from '../privacy/retention';
 import { loadContent, projectRoot } from '../knowledge/loadContent';
@@ -22,11 +23,15 @@ export async function purgeNow(config: Config, deps: { now?: () => number; logDe
     dataDir: config.dataDir, pseudonymKey: config.pseudonymKey, dataEncryptionKey: config.dataEncryptionKey, production: config.env === 'production',
   });
   const cipher = new Cipher(parseKeyRing(secrets.dataEncryptionKey));
-  const { store, pg, close } = await openConversationStore(config, { sealer: cipher, logger, now: deps.now });
+  const { store, erased, pg, close } = await openConversationStore(config, { sealer: cipher, logger, now: deps.now });
+  const pseudonyms = new Pseudonymizer(secrets.pseudonymKey);
   const { api } = messagesApiFor(config);
   // the translator is the Eraser's for telling users; a purge never tells anyone
   const translator = new I18nTranslator(loadContent(path.join(projectRoot(), 'locales')));
-  const eraser = new Eraser({ store, api, translator, logger, from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber } });
+  const eraser = new Eraser({
+    store, api, translator, logger, from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber },
+    erased, messageHash: (sid) => pseudonyms.messageHash(sid), now: deps.now,
+  });
   // with DATABASE_URL, not while an instance's own hourly purge runs (it would erase the same conversations)
   const retention = new Retention({ store, eraser, logger, retentionDays: config.retentionDays, now: deps.now, exclusive: pg && onePurgeAtATime(pg) });
   try {
