@@ -1,6 +1,6 @@
 import { inboundSchema, channelOf } from '../../src/channels/twilio/payload';
 import { segmentCount } from '../../src/domain/smsSegments';
-import { splitForSms, splitForWhatsApp } from '../../src/channels/twilio/splitMessage';
+import { plainForSms, splitForSms, splitForWhatsApp } from '../../src/channels/twilio/splitMessage';
 import { TwilioAdapter } from '../../src/channels/twilio/twilioAdapter';
 import { newConversation } from '../../src/domain/conversation';
 
@@ -51,6 +51,27 @@ describe('SMS segments and splitting', () => {
   test('when an Arabic SMS is long, then each part fits 3 UCS-2 segments (201 units)', () => {
     const text = 'هذه جملة طويلة للاختبار. '.repeat(30);
     for (const p of splitForSms(text)) expect(p.length).toBeLessThanOrEqual(201);
+  });
+
+  test.each([
+    ['*Going home*\nA _short_ and ~old~ note', 'Going home\nA short and old note'],
+    ['*عودة طوعية*، خطوة بخطوة', 'عودة طوعية، خطوة بخطوة'],
+    ['2*3 = 6 and *not closed', '2*3 = 6 and *not closed'],
+    ['file_name_here stays', 'file_name_here stays'],
+  ])('when an SMS carries WhatsApp marks (%j), then they are taken out and the words kept', (text, plain) => {
+    expect(plainForSms(text)).toBe(plain);
+    expect(splitForSms(text).join('\n')).toBe(plain);
+  });
+
+  test.each([13, 14, 15, 19, 22])('when a list of %d items is split over several SMS, then each part breaks between items and none is a stub', (n) => {
+    const lines = ['Reply with a number:', ...Array.from({ length: n }, (_, i) => `${i + 1} ${'متن'.repeat(4)} ${i + 1}`), '0 القائمة'];
+    const parts = splitForSms(lines.join('\n'));
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.join('\n')).toBe(lines.join('\n'));
+    for (const p of parts) {
+      expect(segmentCount(p).segments).toBeLessThanOrEqual(3);
+      expect(p.split('\n').length).toBeGreaterThanOrEqual(3);
+    }
   });
 
   test('when a WhatsApp reply exceeds 1600 characters, then it is split at paragraphs', () => {
