@@ -1,6 +1,10 @@
-// Lint keeps the one-way arrows of the layout true (http -> channels -> bot -> dialogs; dialogs see interfaces only).
+// Lint keeps the one-way arrows of the layout true in every folder (STYLE.md): http and channels on the outside,
+// then bot and conversation, then dialogs (interfaces only), knowledge, handoff, privacy, storage, domain inside.
 const tseslint = require('typescript-eslint');
 
+const layer = (group) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group, message: 'This folder must not depend on that layer (see STYLE.md arrows).' }] }],
+});
 const noFramework = (extra = []) => ({
   'no-restricted-imports': ['error', {
     patterns: [
@@ -16,4 +20,11 @@ module.exports = tseslint.config(
   { files: ['src/handoff/**/*.ts'], rules: noFramework(['botbuilder*']) },
   { files: ['src/knowledge/**/*.ts'], rules: noFramework() },
   { files: ['src/bot/**/*.ts'], rules: noFramework() },
+  { files: ['src/conversation/**/*.ts'], rules: noFramework(['**/bot/*', '**/console/*', '**/knowledge/*']) },
+  { files: ['src/domain/**/*.ts'], rules: noFramework(['botbuilder*', '**/bot/*', '**/conversation/*', '**/knowledge/*', '**/handoff/*', '**/console/*', '**/privacy/*', '**/config/*']) },
+  { files: ['src/storage/**/*.ts'], rules: layer(['express', 'twilio', '**/http/*', '**/channels/*', '**/bot/*', '**/dialogs/*', '**/console/*', '**/knowledge/*', '**/conversation/*']) },
+  { files: ['src/privacy/**/*.ts'], rules: layer(['express', 'twilio', 'lowdb', 'pg', '**/http/*', '**/channels/*', '**/storage/*']) },
+  { files: ['src/console/**/*.ts'], rules: layer(['express', 'twilio', '**/http/*', '**/channels/*']) },
+  { files: ['src/config/**/*.ts', 'src/logging/**/*.ts'], rules: layer(['express', 'twilio', 'lowdb', 'pg', 'botbuilder*', '**/http/*', '**/channels/*', '**/bot/*', '**/storage/*', '**/knowledge/*', '**/conversation/*', '**/console/*', '**/privacy/*', '**/handoff/*', '**/domain/*']) },
+  { files: ['src/channels/**/*.ts'], rules: layer(['**/http/*']) },
 );

@@ -25,12 +25,12 @@ import { I18nTranslator } from './bot/translator';
 import { SafetyBot } from './bot/safetyBot';
 import { installTurnErrorHandler } from './bot/turnError';
 import { TwilioAdapter } from './channels/twilio/twilioAdapter';
-import { TurnWorker, outboxCollector } from './channels/twilio/turnWorker';
-import { OutboundSender } from './channels/twilio/outboundSender';
-import { messagesApiFor } from './channels/twilio/messagesApiFor';
+import { TurnWorker, outboxCollector } from './conversation/turnWorker';
+import { OutboundSender } from './conversation/outboundSender';
+import { twilioChannelFor } from './channels/twilio/twilioChannelFor';
 import type { DryRunMessagesApi } from './channels/twilio/dryRunMessagesApi';
 import { HandoffService } from './handoff/handoffService';
-import { twilioRoutes } from './http/twilioRoutes';
+import { twilioRoutes } from './channels/twilio/twilioRoutes';
 import { devRoutes } from './http/devRoutes';
 import { consoleRoutes } from './http/consoleRoutes';
 import { simulatorRoutes } from './http/simulatorRoutes';
@@ -92,7 +92,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const knowledge = new KnowledgeBase(content, translator, cards);
   const detector = new LanguageDetector(detectorTexts(content), franc, detectorGreetings(content));
 
-  const { api, dryRun } = messagesApiFor(config);
+  const { channel, dryRun } = twilioChannelFor(config);
   if (dryRun) logger.warn('dry-run mode: no Twilio credentials, replies are recorded (see /simulator and npm run chat), not sent');
   const authToken = config.twilio.authToken ?? secrets.devAuthToken;
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
@@ -101,7 +101,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   /** sender numbers per channel (in dry-run the config already fills in Twilio's test number) */
   const senders = { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber };
   const sender = new OutboundSender({
-    store, api, logger, now, from: senders,
+    store, channel, logger, now,
     statusCallbackUrl: (conv, token) => (config.dryRun ? undefined : `${publicUrl}/twilio/status?c=${conv}&t=${token}`),
     sharedStore: !!pg,
   });
@@ -112,7 +112,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     logger.info({ msg: e.name, conversation: e.conversationId, from: undefined, status: e.to, state: e.state, priority: e.priority, counsellor: e.counsellorId });
     sender.kick(e.conversationId);
   });
-  const eraser = new Eraser({ store, api, translator, logger, from: senders, erased: opened.erased, messageHash: (sid) => pseudonyms.messageHash(sid), now });
+  const eraser = new Eraser({ store, channel, translator, logger, erased: opened.erased, messageHash: (sid) => pseudonyms.messageHash(sid), now });
   const retention = new Retention({
     store, eraser, logger, retentionDays: config.retentionDays, now,
     // several instances: one purges at a time, the others skip that round

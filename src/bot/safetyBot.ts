@@ -10,7 +10,7 @@ import type { HandoffEvent, HandoffService } from '../handoff/handoffService';
 import type { LanguageDetector } from '../knowledge/languageDetector';
 import { isOpen, nextOpeningAt, type OfficeHours } from '../config/officeHours';
 import type { Logger } from '../logging/logger';
-import { AFTER_COMMIT, CONVERSATION, TURN_REPORT, type AfterCommit } from './turnKeys';
+import { AFTER_COMMIT, CONVERSATION, TURN_REPORT, type AfterCommit } from '../conversation/turnKeys';
 
 
 export interface SafetyBotDeps {

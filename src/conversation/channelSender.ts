@@ -1,7 +1,14 @@
-/** The part of Twilio's Messages API the bot uses; the real SDK in production, a recorder in dry-run. */
-export interface CreateMessage {
+/**
+ * The port the conversation core delivers through: a channel (Twilio SMS and WhatsApp today) knows how to address
+ * a conversation, send, look a sent message up, delete one, and what its refusal codes mean. The core owns the
+ * outbox, ordering, retries and reconciliation; a channel is a thin translator behind this interface.
+ */
+export interface Route {
   to: string;
   from: string;
+}
+
+export interface OutgoingMessage {
   body?: string;
   contentSid?: string;
   contentVariables?: string;
@@ -20,22 +27,26 @@ export interface FoundMessage {
   to: string;
 }
 
-export interface MessagesApi {
-  create(msg: CreateMessage): Promise<SentMessage>;
-  /** Messages sent to `to` from `from` since `since` (for reconciling an ambiguous send). */
-  findSent(q: { to: string; from: string; since: Date }): Promise<FoundMessage[]>;
+export interface ChannelSender {
+  /** where a conversation's messages go, and from which sender; undefined when no sender is configured for it */
+  route(conversation: { channel: string; address: string }): Route | undefined;
+  send(route: Route, msg: OutgoingMessage): Promise<SentMessage>;
+  /** messages sent on this route since `since` (for reconciling an ambiguous send) */
+  findSent(route: Route, since: Date): Promise<FoundMessage[]>;
   remove(sid: string): Promise<void>;
+  /** a refusal code in words, and whether it means the user unsubscribed (STOP at the carrier) */
+  describeFailure(code: number): { reason: string; unsubscribed: boolean };
 }
 
-/** Twilio answered 429 or 5xx: nothing was accepted, retrying is safe. */
+/** The channel answered 429 or 5xx: nothing was accepted, retrying is safe. */
 export class TransientSendError extends Error {
   constructor(readonly status: number, readonly retryAfterMs: number | undefined) {
-    super(`Twilio answered ${status}`);
+    super(`the channel answered ${status}`);
     this.name = 'TransientSendError';
   }
 }
 
-/** Twilio refused the message for good (4xx with an error code). */
+/** The channel refused the message for good (4xx with an error code). */
 export class PermanentSendError extends Error {
   constructor(readonly status: number, readonly code: number | undefined, message: string) {
     super(message);
@@ -43,7 +54,7 @@ export class PermanentSendError extends Error {
   }
 }
 
-/** The request may or may not have reached Twilio (reset or timeout after sending): never re-send blindly. */
+/** The request may or may not have reached the channel (reset or timeout after sending): never re-send blindly. */
 export class AmbiguousSendError extends Error {
   constructor(override readonly cause: unknown) {
     super(`send outcome unknown: ${(cause as Error)?.message ?? cause}`);
@@ -58,13 +69,3 @@ export class NotSentError extends Error {
     this.name = 'NotSentError';
   }
 }
-
-export const UNSUBSCRIBED = 21610;
-export const PERMANENT_CODES: Record<number, string> = {
-  21610: 'recipient unsubscribed (STOP)',
-  21211: 'invalid phone number',
-  21614: 'not a mobile number',
-  21408: 'region not enabled',
-  63016: 'outside the WhatsApp 24-hour window',
-  63003: 'WhatsApp channel could not find the destination',
-};

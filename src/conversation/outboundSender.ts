@@ -1,17 +1,17 @@
-import type { ConversationDoc, OutboundItem } from '../../domain/conversation';
-import type { ConversationStore } from '../../domain/conversationStore';
-import type { Logger } from '../../logging/logger';
+import type { ConversationDoc, OutboundItem } from '../domain/conversation';
+import type { ConversationStore } from '../domain/conversationStore';
+import type { Logger } from '../logging/logger';
 import {
-  AmbiguousSendError, NotSentError, PERMANENT_CODES, PermanentSendError, TransientSendError, UNSUBSCRIBED,
-  type FoundMessage, type MessagesApi,
-} from './messagesApi';
+  AmbiguousSendError, NotSentError, PermanentSendError, TransientSendError,
+  type ChannelSender, type FoundMessage, type Route,
+} from './channelSender';
+import { isNotFound } from '../domain/errors';
 
 export interface SenderOptions {
   store: ConversationStore;
-  api: MessagesApi;
+  /** the channel the messages go through (addressing, send, look-up, refusal codes) */
+  channel: ChannelSender;
   logger: Logger;
-  /** sender number per channel, without prefix */
-  from: { sms?: string; whatsapp?: string };
   /** builds this message's StatusCallback URL (undefined: no callbacks, e.g. no public URL) */
   statusCallbackUrl: (conversationId: string, token: string) => string | undefined;
   now?: () => number;
@@ -31,8 +31,8 @@ type Outcome = (doc: ConversationDoc, it: OutboundItem) => void;
 type Step =
   | { kind: 'idle' }
   | { kind: 'wait'; ms: number }
-  | { kind: 'send'; item: OutboundItem; to: string; from: string }
-  | { kind: 'reconcile'; item: OutboundItem; to: string; from: string; waitMs: number }
+  | { kind: 'send'; item: OutboundItem; route: Route }
+  | { kind: 'reconcile'; item: OutboundItem; route: Route; waitMs: number }
   | { kind: 'again' };
 
 /** what the drain loop acts on: `again` (a message cancelled or failed by a gate) is resolved inside the write */
@@ -67,7 +67,7 @@ export class OutboundSender {
   private closed = false;
 
   constructor(private readonly o: SenderOptions) {
-    if (!o.store || !o.api || !o.logger) throw new Error('OutboundSender: store, api and logger are required');
+    if (!o.store || !o.channel || !o.logger) throw new Error('OutboundSender: store, channel and logger are required');
     this.now = o.now ?? Date.now;
   }
 
@@ -154,12 +154,12 @@ export class OutboundSender {
       if (step.kind === 'wait') return this.later(id, step.ms);
       if (step.kind === 'reconcile') {
         if (step.waitMs > 0) return this.later(id, step.waitMs);
-        await this.reconcile(id, step.item, step.to, step.from);
+        await this.reconcile(id, step.item, step.route);
         step = await this.nextStep(id);
         continue;
       }
       // the outcome of this send and the `sending` mark of the next message share one write
-      step = await this.nextStep(id, { itemId: step.item.id, fn: await this.send(id, step.item, step.to, step.from) });
+      step = await this.nextStep(id, { itemId: step.item.id, fn: await this.send(id, step.item, step.route) });
     }
   }
 
@@ -175,7 +175,7 @@ export class OutboundSender {
         return this.chooseNext(doc);
       }, { overlapFlush: true })
       .catch((err) => {
-        if (/no conversation/.test(String(err?.message))) return { kind: 'idle' } as NextStep; // erased meanwhile
+        if (isNotFound(err)) return { kind: 'idle' } as NextStep; // erased meanwhile
         throw err;
       });
   }
@@ -195,19 +195,17 @@ export class OutboundSender {
       pruneOutbox(doc);
       return { kind: 'idle' };
     }
-    const to = doc.address;
-    const from = doc.channel === 'whatsapp' ? this.o.from.whatsapp : this.o.from.sms;
-    if (!from) {
+    const route = this.o.channel.route(doc);
+    if (!route) {
       fail(item, undefined, `no ${doc.channel} sender configured`);
       return { kind: 'again' };
     }
-    const fromAddr = doc.channel === 'whatsapp' ? `whatsapp:${from}` : from;
     if (item.state === 'sending') {
       // a send whose outcome we do not know: from before a crash, or a reset/timeout
       const since = item.sendingSince ?? 0;
       const fromEarlierProcess = !this.o.sharedStore && !this.mine.has(item.token);
       const waitMs = fromEarlierProcess ? 0 : since + (this.o.reconcileAfterMs ?? 10000) - this.now();
-      return { kind: 'reconcile', item: { ...item }, to, from: fromAddr, waitMs };
+      return { kind: 'reconcile', item: { ...item }, route, waitMs };
     }
     if (doc.stopped && !item.evenIfStopped) {
       cancel(item, 'user stopped messages');
@@ -222,17 +220,17 @@ export class OutboundSender {
     item.sendingSince = this.now();
     item.attempts += 1;
     this.mine.add(item.token);
-    return { kind: 'send', item: { ...item }, to, from: fromAddr };
+    return { kind: 'send', item: { ...item }, route };
   }
 
   /** Sends one message; returns what to record (the caller writes it together with the next step). */
-  private async send(id: string, item: OutboundItem, to: string, from: string): Promise<Outcome> {
+  private async send(id: string, item: OutboundItem, route: Route): Promise<Outcome> {
     try {
-      const res = await this.o.api.create({
-        to, from, body: item.contentSid ? undefined : item.body, contentSid: item.contentSid,
+      const res = await this.o.channel.send(route, {
+        body: item.contentSid ? undefined : item.body, contentSid: item.contentSid,
         contentVariables: item.contentVariables, statusCallback: this.o.statusCallbackUrl(id, item.token),
       });
-      this.o.logger.debug({ conversation: id, outbound: item.id }, 'message accepted by Twilio');
+      this.o.logger.debug({ conversation: id, outbound: item.id }, 'message accepted by the channel');
       return (doc, it) => markSent(doc, it, res.sid, res.status);
     } catch (err) {
       return this.failureOutcome(id, item, err);
@@ -253,10 +251,11 @@ export class OutboundSender {
       };
     }
     if (err instanceof PermanentSendError) {
-      this.o.logger.warn({ conversation: id, outbound: item.id, code: err.code, status: err.status }, 'send refused by Twilio');
+      this.o.logger.warn({ conversation: id, outbound: item.id, code: err.code, status: err.status }, 'send refused by the channel');
       return (doc, it) => {
-        fail(it, err.code, (err.code && PERMANENT_CODES[err.code]) || err.message);
-        if (err.code === UNSUBSCRIBED) doc.stopped = true;
+        const failure = err.code ? this.o.channel.describeFailure(err.code) : undefined;
+        fail(it, err.code, failure?.reason ?? err.message);
+        if (failure?.unsubscribed) doc.stopped = true;
       };
     }
     const ambiguous = err instanceof AmbiguousSendError ? err : new AmbiguousSendError(err);
@@ -268,11 +267,11 @@ export class OutboundSender {
    * Decide an ambiguous send: a status callback may have settled it; else look it up at Twilio. Only a message
    * not yet attributed to another outbound item can be this one: the same text (a menu) is often sent twice.
    */
-  private async reconcile(id: string, item: OutboundItem, to: string, from: string): Promise<void> {
+  private async reconcile(id: string, item: OutboundItem, route: Route): Promise<void> {
     let candidates: FoundMessage[];
     try {
       const since = new Date((item.sendingSince ?? item.createdAt) - 5 * 60_000);
-      candidates = (await this.o.api.findSent({ to, from, since })).filter((m) => (item.body ?? '') === m.body);
+      candidates = (await this.o.channel.findSent(route, since)).filter((m) => (item.body ?? '') === m.body);
     } catch (err) {
       // Twilio cannot tell us: keep the message rather than risk a duplicate, and show it as unconfirmed
       this.o.logger.warn({ conversation: id, outbound: item.id }, 'reconcile look-up failed; marking unconfirmed');
@@ -313,14 +312,15 @@ export class OutboundSender {
           it.deliveryStatus = cb.status;
           if ((cb.status === 'failed' || cb.status === 'undelivered') && cb.errorCode) {
             it.errorCode = cb.errorCode;
-            it.error = PERMANENT_CODES[cb.errorCode] ?? `error ${cb.errorCode}`;
-            if (cb.errorCode === UNSUBSCRIBED) doc.stopped = true;
+            const failure = this.o.channel.describeFailure(cb.errorCode);
+            it.error = failure.reason;
+            if (failure.unsubscribed) doc.stopped = true;
           }
         }
         this.o.onEvent?.({ type: 'outbound', conversationId: id, item: { ...it } });
       })
       .catch((err) => {
-        if (!/no conversation/.test(String(err?.message))) throw err;
+        if (!isNotFound(err)) throw err;
       });
     if (known) this.kick(id);
     return known;
@@ -330,7 +330,7 @@ export class OutboundSender {
     await this.o.store
       .update(id, (doc) => this.settle(doc, itemId, fn))
       .catch((err) => {
-        if (!/no conversation/.test(String(err?.message))) throw err;
+        if (!isNotFound(err)) throw err;
       });
   }
 

@@ -1,16 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import type { TurnContext } from 'botbuilder-core';
-import { TRANSCRIPT_KEPT, type ConversationDoc, type OutboundItem } from '../../domain/conversation';
-import type { ConversationStore } from '../../domain/conversationStore';
-import type { Logger } from '../../logging/logger';
-import type { OutboundCollector, OutboundMessage } from '../../bot/turnKeys';
-import { AFTER_COMMIT } from '../../bot/turnKeys';
-import type { TwilioAdapter } from './twilioAdapter';
+import { TRANSCRIPT_KEPT, type ConversationDoc, type InboundItem, type OutboundItem } from '../domain/conversation';
+import type { ConversationStore } from '../domain/conversationStore';
+import type { Logger } from '../logging/logger';
+import type { OutboundCollector, OutboundMessage } from './turnKeys';
+import { AFTER_COMMIT } from './turnKeys';
 import type { OutboundSender, PreparedSend } from './outboundSender';
+import { isNotFound } from '../domain/errors';
+
+/** A channel's side of a turn: turns a stored inbound message into a bot turn whose replies go to `collector`. */
+export interface ChannelAdapter {
+  processInbound(
+    doc: ConversationDoc, item: InboundItem, collector: OutboundCollector, logic: (context: TurnContext) => Promise<void>,
+    turnState?: Array<[symbol, unknown]>,
+  ): Promise<void>;
+}
 
 export interface TurnWorkerOptions {
   store: ConversationStore;
-  adapter: TwilioAdapter;
+  adapter: ChannelAdapter;
   logic: (context: TurnContext) => Promise<void>;
   sender: OutboundSender;
   logger: Logger;
@@ -94,7 +102,7 @@ export class TurnWorker {
         }, { overlapFlush: true }); // as the sender's own `sending` mark: the request may leave once the file is in place
       } catch (err) {
         if (prepared) this.o.sender.abandonPrepared(prepared);
-        if (/no conversation/.test(String((err as Error)?.message))) return;
+        if (isNotFound(err)) return;
         throw err;
       } finally {
         this.release();

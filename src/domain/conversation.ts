@@ -1,4 +1,9 @@
-import type { StoreItem } from 'botbuilder-core';
+/** One record of botbuilder state, as botbuilder's Storage keeps it (a plain object with an optional eTag). */
+export interface StateItem {
+  // botbuilder's StoreItem: any value under any key
+  [key: string]: any;
+  eTag?: string;
+}
 
 /** Plain data of one conversation, kept together so a turn commits state, inbox and outbox in one write. */
 export type Channel = 'sms' | 'whatsapp';
@@ -72,7 +77,7 @@ export interface ConversationDoc {
   stopped: boolean;
   handoff: HandoffState;
   /** botbuilder state, keyed like any botbuilder Storage */
-  state: Record<string, StoreItem>;
+  state: Record<string, StateItem>;
   inbox: InboundItem[];
   /** recently seen MessageSids (bounded): redeliveries are acknowledged and ignored */
   seenSids: string[];

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ConversationDoc, HandoffStatus, OutboundItem, Priority } from '../domain/conversation';
 import type { ConversationStore } from '../domain/conversationStore';
+import { isNotFound } from '../domain/errors';
 
 /** Bot Framework handoff vocabulary: `handoff.initiate` starts it; `handoff.status` reports accepted/failed/completed. */
 export interface HandoffEvent {
@@ -29,7 +30,8 @@ export class HandoffError extends Error {
   }
 }
 
-const PRIORITY_RANK: Record<Priority, number> = { urgent: 3, high: 2, normal: 1 };
+/** queue order: urgent first (the console lists the queue in this order too) */
+export const PRIORITY_RANK: Record<Priority, number> = { urgent: 3, high: 2, normal: 1 };
 
 /** Says something to the user in their language through the conversation's outbox (set by the bot layer). */
 export type Notifier = (doc: ConversationDoc, key: string, origin: OutboundItem['origin']) => void;
@@ -136,7 +138,7 @@ export class HandoffService extends EventEmitter {
     try {
       event = await this.store.update(id, fn);
     } catch (err) {
-      if (/no conversation/.test(String((err as Error).message))) throw new HandoffError('no such conversation', 'not_found');
+      if (isNotFound(err)) throw new HandoffError('no such conversation', 'not_found');
       throw err;
     }
     this.publish([event]);

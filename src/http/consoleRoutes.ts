@@ -4,10 +4,10 @@ import express, { Router, type Request, type Response, type NextFunction } from 
 import { z } from 'zod';
 import type { ConversationDoc, Priority } from '../domain/conversation';
 import type { ConversationStore, ConversationSummary } from '../domain/conversationStore';
-import { HandoffError, type HandoffService } from '../handoff/handoffService';
+import { HandoffError, PRIORITY_RANK, type HandoffService } from '../handoff/handoffService';
 import { ConsoleAccounts, type SessionInfo } from '../console/accounts';
 import type { ConsoleEvents, ConsoleEvent } from '../console/consoleEvents';
-import { outboxCollector, pushTranscript } from '../channels/twilio/turnWorker';
+import { outboxCollector, pushTranscript } from '../conversation/turnWorker';
 import type { Logger } from '../logging/logger';
 
 export const WHATSAPP_WINDOW_MS = 24 * 60 * 60_000;
@@ -15,7 +15,6 @@ export const WHATSAPP_WINDOW_MS = 24 * 60 * 60_000;
 const VIEW_AUDIT_MS = 10 * 60_000;
 const CONSOLE_LANGUAGES = ['en', 'fr'];
 const STATIC_FILES: Record<string, string> = { 'page.js': 'text/javascript', 'console.js': 'text/javascript', 'console.css': 'text/css', 'simulator.js': 'text/javascript' };
-const PRIORITY_RANK: Record<Priority, number> = { urgent: 3, high: 2, normal: 1 };
 
 export interface ConsoleRoutesDeps {
   accounts: ConsoleAccounts;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router } from 'express';
-import twilio from 'twilio';
 import { z } from 'zod';
 import type { DryRunMessagesApi } from '../channels/twilio/dryRunMessagesApi';
+import { signLikeTwilio } from '../channels/twilio/twilioSignature';
 import { consoleLanguage, pageShell } from './consoleRoutes';
 
 export interface SimulatorRoutesDeps {
@@ -70,7 +70,7 @@ export function simulatorRoutes(d: SimulatorRoutesDeps): Router {
         Body: body,
         NumMedia: '0',
       };
-      const signature = twilio.getExpectedTwilioSignature(d.authToken(), d.publicUrl() + '/twilio/messages', params);
+      const signature = signLikeTwilio(d.authToken(), d.publicUrl() + '/twilio/messages', params);
       const local = `http://127.0.0.1:${req.socket.localPort}/twilio/messages`;
       const answer = await fetch(local, {
         method: 'POST',

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from '../config/projectRoot';
 import { dangerSchema, topicsFileSchema, understandingSchema, type DangerLexicon, type TopicEntry, type Understanding, type UiStrings } from './contentSchema';
 import { LANGUAGES, TOPIC_IDS, type Language, type TopicId } from './topics';
 
@@ -84,11 +85,5 @@ export function loadContent(localesDir: string): Content {
   return { languages, byLanguage, problems };
 }
 
-export function projectRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'locales'))) return dir;
-    dir = path.dirname(dir);
-  }
-  throw new Error('projectRoot(): cannot find the project root (package.json with locales/) above ' + __dirname);
-}
+/** where the project's files are (the same for the app, the tools and the tests) */
+export { projectRoot };

@@ -1,6 +1,6 @@
 import type { ConversationStore } from '../domain/conversationStore';
 import { ERASED_REPLAY_MS, type ErasedMessageLog } from '../domain/erasedMessages';
-import type { MessagesApi } from '../channels/twilio/messagesApi';
+import type { ChannelSender } from '../conversation/channelSender';
 import type { Translator } from '../../dialogs/ports';
 import type { Logger } from '../logging/logger';
 
@@ -11,13 +11,13 @@ import type { Logger } from '../logging/logger';
 export class Eraser {
   constructor(
     private readonly o: {
-      store: ConversationStore; api: MessagesApi; translator: Translator; logger: Logger;
-      from: { sms?: string; whatsapp?: string }; onErased?: (id: string) => void; retryDelayMs?: number;
+      store: ConversationStore; channel: ChannelSender; translator: Translator; logger: Logger;
+      onErased?: (id: string) => void; retryDelayMs?: number;
       /** the erased conversation's message SIDs are remembered (keyed hashes) so a replay cannot bring it back */
       erased: ErasedMessageLog; messageHash: (sid: string) => string; now?: () => number;
     },
   ) {
-    if (!o.store || !o.api || !o.translator || !o.logger || !o.erased || !o.messageHash) throw new Error('Eraser: store, api, translator, logger, erased and messageHash are required');
+    if (!o.store || !o.channel || !o.translator || !o.logger || !o.erased || !o.messageHash) throw new Error('Eraser: store, channel, translator, logger, erased and messageHash are required');
   }
 
   async erase(id: string, language: string, opts: { tellUser?: boolean } = { tellUser: true }): Promise<{ twilioDeleted: number }> {
@@ -26,14 +26,12 @@ export class Eraser {
     if (!doc) return { twilioDeleted: 0 };
     const sids = new Set([...doc.twilioSids, ...doc.outbox.map((o) => o.twilioSid).filter((s): s is string => !!s)]);
     await this.o.erased.remember([...sids].map(this.o.messageHash), (this.o.now?.() ?? Date.now()) + ERASED_REPLAY_MS);
-    const address = doc.address;
-    const channel = doc.channel;
     this.o.onErased?.(id);
     if (opts.tellUser && !doc.stopped) {
-      const from = channel === 'whatsapp' ? this.o.from.whatsapp && `whatsapp:${this.o.from.whatsapp}` : this.o.from.sms;
-      if (from) {
+      const route = this.o.channel.route(doc);
+      if (route) {
         try {
-          const sent = await this.o.api.create({ to: address, from, body: this.o.translator.t(language, 'erase.done') });
+          const sent = await this.o.channel.send(route, { body: this.o.translator.t(language, 'erase.done') });
           sids.add(sent.sid);
         } catch (err) {
           this.o.logger.warn({ conversation: id, err: (err as Error).name }, 'erase: confirmation not sent');
@@ -44,7 +42,7 @@ export class Eraser {
     const failed: string[] = [];
     for (const sid of sids) {
       try {
-        await this.o.api.remove(sid);
+        await this.o.channel.remove(sid);
         deleted++;
       } catch {
         failed.push(sid);
@@ -63,7 +61,7 @@ export class Eraser {
     }
     const t = setTimeout(async () => {
       const left: string[] = [];
-      for (const sid of sids) await this.o.api.remove(sid).catch(() => left.push(sid));
+      for (const sid of sids) await this.o.channel.remove(sid).catch(() => left.push(sid));
       if (left.length) this.retryLater(id, left, attempt + 1);
     }, (this.o.retryDelayMs ?? 30000) * attempt);
     t.unref?.();

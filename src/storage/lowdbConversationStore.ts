@@ -7,6 +7,7 @@ import { hasPendingWork, summarize, type ConversationStore, type ConversationSum
 import { DurableJsonFile, removeStaleTemps, SealedJsonFile, syncDir, type Sealer } from './durableFile';
 import { InboundJournal, type JournalRecord } from './inboundJournal';
 import { KeyedMutex } from './keyedMutex';
+import { ConversationNotFoundError } from '../domain/errors';
 
 const ID = /^[a-z]+-[0-9a-f]{16,64}$/;
 
@@ -189,7 +190,7 @@ export class LowdbConversationStore implements ConversationStore {
       const { db } = loaded;
       const before = this.indexFingerprint(db.data);
       const merged = this.merge(id, loaded);
-      if (!db.data) throw new Error(`LowdbConversationStore.update(): no conversation ${id}`);
+      if (!db.data) throw new ConversationNotFoundError('LowdbConversationStore.update()', id);
       const mergedJson = merged.length ? JSON.stringify(db.data) : loaded.json;
       const result = await fn(db.data);
       const json = JSON.stringify(db.data);

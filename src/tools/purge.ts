@@ -8,7 +8,7 @@ import { Eraser } from '../privacy/eraser';
 import { Retention, type PurgeResult } from '../privacy/retention';
 import { loadContent, projectRoot } from '../knowledge/loadContent';
 import { I18nTranslator } from '../bot/translator';
-import { messagesApiFor } from '../channels/twilio/messagesApiFor';
+import { twilioChannelFor } from '../channels/twilio/twilioChannelFor';
 import { onePurgeAtATime } from '../storage/pg/postgres';
 import { openConversationStore } from '../storage/openStore';
 
@@ -25,11 +25,11 @@ export async function purgeNow(config: Config, deps: { now?: () => number; logDe
   const cipher = new Cipher(parseKeyRing(secrets.dataEncryptionKey));
   const { store, erased, pg, close } = await openConversationStore(config, { sealer: cipher, logger, now: deps.now });
   const pseudonyms = new Pseudonymizer(secrets.pseudonymKey);
-  const { api } = messagesApiFor(config);
+  const { channel } = twilioChannelFor(config);
   // the translator is the Eraser's for telling users; a purge never tells anyone
   const translator = new I18nTranslator(loadContent(path.join(projectRoot(), 'locales')));
   const eraser = new Eraser({
-    store, api, translator, logger, from: { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber },
+    store, channel, translator, logger,
     erased, messageHash: (sid) => pseudonyms.messageHash(sid), now: deps.now,
   });
   // with DATABASE_URL, not while an instance's own hourly purge runs (it would erase the same conversations)

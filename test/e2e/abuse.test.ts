@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { inboundForm, postSigned, settle, startApp, type Running } from '../helpers/testApp';
+import { ADMIN_URL, databaseUrl } from '../helpers/postgres';
 
 /** One sender cannot flood or loop the bot, a malformed cookie is a 4xx, and a replay cannot undo an erasure. */
 const root = path.join(__dirname, '..', '..');
 const ui = (lng: string) => JSON.parse(fs.readFileSync(path.join(root, 'locales', lng, 'ui.json'), 'utf8'));
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
 describe('floods and loops', () => {
   let app: Running;
@@ -68,7 +68,7 @@ describe.each(['embedded store', 'PostgreSQL'])('a webhook replayed after erasur
       admin = new pg.Pool({ connectionString: ADMIN_URL, max: 1 });
       await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
       await admin.query(`CREATE DATABASE ${dbName}`);
-      env = { DATABASE_URL: ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`) };
+      env = { DATABASE_URL: databaseUrl(dbName) };
     }
     app = await startApp(env);
   }, 60000);

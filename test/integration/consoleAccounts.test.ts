@@ -9,9 +9,9 @@ import type { AccountsRepository } from '../../src/console/accountsRepository';
 import { LowdbAccountsRepository } from '../../src/console/lowdbAccountsRepository';
 import { PgAccountsRepository } from '../../src/console/pgAccountsRepository';
 import { openPostgres, type Postgres } from '../../src/storage/pg/postgres';
+import { ADMIN_URL, databaseUrl } from '../helpers/postgres';
 
 /** The console's accounts behave the same on both backends: files under DATA_DIR and PostgreSQL. */
-const ADMIN_URL = 'postgres://root@127.0.0.1:5432/test';
 const PW = 'correct horse battery staple';
 
 interface Backend {
@@ -50,7 +50,7 @@ function postgresBackend(): Backend {
     async open() {
       if (!db) {
         await admin.query(`CREATE DATABASE ${name}`);
-        db = await openPostgres(`postgres://root@127.0.0.1:5432/${name}`, pino({ level: 'silent' }));
+        db = await openPostgres(databaseUrl(name), pino({ level: 'silent' }));
       }
       return new PgAccountsRepository(db.pool);
     },

@@ -1,19 +1,45 @@
-import { readEvalSet, runEval, printReport } from '../../src/tools/eval';
+import { namedSet, runEval, printReport, type EvalResult } from '../../src/tools/eval';
 
 /**
- * Free text as real users write it, through the real signed webhook. The held-out set is never used for tuning.
- * Every emergency must be escalated, the reply must be in the user's language, and at least 90% of the messages
- * must reach the right topic (issue 3's bar; 91.0% when this was written).
+ * Free text as real users write it, through the real signed webhook, on the held-out parts of the blind sets
+ * (written by helpers who saw neither the examples nor the rules; never tuned on). The figures are printed per
+ * language; the misses are not (whoever tunes next must not see them).
  */
-const TOPIC_FLOOR = 0.9;
+/** the bars (issue 11: recall >= 98% in every language, false alarms <= 3%; issue 12: topic >= 95%, >= 90% per language) */
+const RECALL_FLOOR = 0.98;
+const FALSE_ALARM_CEILING = 0.03;
+const TOPIC_FLOOR = 0.95;
+const TOPIC_FLOOR_PER_LANGUAGE = 0.9;
 
-describe('understanding real messages (test/eval)', () => {
-  test('when the held-out messages arrive as first messages, then every emergency is escalated, replies are in the user language, and at least 90% reach the right topic', async () => {
-    const r = await runEval(readEvalSet('heldout'));
-    printReport('heldout', r, { withMisses: false }); // tuning never looks at held-out misses
+const rate = (a: number, b: number) => (b ? a / b : 1);
+
+function perLanguage(r: EvalResult, f: (v: EvalResult['byLanguage'][string]) => number): Record<string, number> {
+  return Object.fromEntries(Object.entries(r.byLanguage).map(([l, v]) => [l, Math.round(1000 * f(v)) / 1000]));
+}
+
+describe('emergencies however they are phrased (test/eval/danger, held-out third)', () => {
+  test('when indirect emergencies and near-miss questions arrive, then recall is at least the bar in every language and false alarms stay under it', async () => {
+    const r = await runEval(namedSet('danger-heldout'));
+    printReport('danger-heldout', r, { withMisses: false });
+    const recall = perLanguage(r, (v) => rate(v.caught, v.emergencies));
+    const calm = Object.values(r.byLanguage).reduce((a, v) => ({ n: a.n + v.calm, alarms: a.alarms + v.alarms }), { n: 0, alarms: 0 });
+    console.log(`recall per language ${JSON.stringify(recall)}; false alarms ${calm.alarms}/${calm.n}`);
+    expect(Object.keys(recall)).toHaveLength(11);
+    expect(Object.entries(recall).filter(([, v]) => v < RECALL_FLOOR)).toEqual([]);
+    expect(rate(calm.alarms, calm.n)).toBeLessThanOrEqual(FALSE_ALARM_CEILING);
+  }, 240000);
+});
+
+describe('questions as real people ask them (held-out sets)', () => {
+  test.each(['heldout', 'questions-heldout'])('when the %s messages arrive as first messages, then the topic is right overall and in every language, every emergency is escalated, and replies are in the user language', async (set) => {
+    const r = await runEval(namedSet(set));
+    printReport(set, r, { withMisses: false });
+    const byLanguage = perLanguage(r, (v) => rate(v.ok, v.n));
+    console.log(`${set}: topic per language ${JSON.stringify(byLanguage)}`);
     expect(r.n).toBeGreaterThanOrEqual(130);
     expect(r.emergenciesEscalated).toBe(r.emergencies);
     expect(r.languageAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(r.topicAccuracy).toBeGreaterThanOrEqual(TOPIC_FLOOR);
-  }, 120000);
+    expect(Object.entries(byLanguage).filter(([, v]) => v < TOPIC_FLOOR_PER_LANGUAGE)).toEqual([]);
+  }, 240000);
 });

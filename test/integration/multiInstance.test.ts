@@ -10,13 +10,13 @@ import { PgAccountsRepository } from '../../src/console/pgAccountsRepository';
 import { Pseudonymizer } from '../../src/privacy/pseudonym';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio';
 import { inboundForm, postSigned, settle, startApp, TOKEN, withTwilio } from '../helpers/testApp';
+import { ADMIN_URL, databaseUrl } from '../helpers/postgres';
 
 /**
  * Three real processes (node dist/src/main.js) on one PostgreSQL database, behind a test "load balancer" that
  * spreads each user's messages round-robin and, like a proxy, retries a request on the next instance when one
  * is down. Every user's replies must equal, in order and count, what one process alone answers.
  */
-const ADMIN_URL = 'postgres://root@127.0.0.1:5432/test';
 const ROOT = path.resolve(__dirname, '..', '..');
 // its own build under dist/ (ignored by jest and lint): other test files rebuild dist/src while their children run
 const BUILD = path.join(ROOT, 'dist', `multi-${process.pid}-${randomBytes(3).toString('hex')}`);
@@ -42,7 +42,7 @@ describe('several instances on one PostgreSQL database', () => {
   let expected: string[];
   const instances: Instance[] = [];
   const env = {
-    NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: `postgres://root@127.0.0.1:5432/${dbName}`,
+    NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: databaseUrl(dbName),
     PSEUDONYM_KEY: randomBytes(32).toString('hex'), DATA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('hex')}`,
   };
 

@@ -6,20 +6,22 @@ import pg from 'pg';
 import pino from 'pino';
 import type { ConversationStore } from '../../src/domain/conversationStore';
 import type { InboundItem } from '../../src/domain/conversation';
+import { ConversationNotFoundError } from '../../src/domain/errors';
 import { LowdbConversationStore } from '../../src/storage/lowdbConversationStore';
 import { DocumentStorage } from '../../src/storage/documentStorage';
 import { ifFirst, LOCKS, openPostgres, type Postgres } from '../../src/storage/pg/postgres';
 import { PgConversationStore } from '../../src/storage/pg/pgConversationStore';
 import { PgEvents, bridgeBus } from '../../src/storage/pg/pgEvents';
 import { ConsoleEvents, type ConsoleEvent } from '../../src/console/consoleEvents';
-import { OutboundSender } from '../../src/channels/twilio/outboundSender';
+import { OutboundSender } from '../../src/conversation/outboundSender';
 import { TwilioMessagesApi, createTwilioClient } from '../../src/channels/twilio/twilioMessagesApi';
+import { TwilioChannelSender } from '../../src/channels/twilio/twilioChannelSender';
 import { startFakeTwilio } from '../helpers/fakeTwilio';
 import { SID, TOKEN, SMS_NUMBER } from '../helpers/testApp';
 import { Cipher, parseKeyRing } from '../../src/privacy/cipher';
+import { ADMIN_URL, databaseUrl } from '../helpers/postgres';
 
 /** One contract for the storage port, run against every adapter we ship. */
-const ADMIN_URL = 'postgres://root@127.0.0.1:5432/test';
 const sealer = new Cipher(parseKeyRing(`k1:${'11'.repeat(32)}`));
 const logger = pino({ level: 'silent' });
 const ADDRESS = '+15557770123';
@@ -59,7 +61,7 @@ function postgresBackend(): Backend {
     async open() {
       if (!db) {
         await admin.query(`CREATE DATABASE ${name}`);
-        db = await openPostgres(`postgres://root@127.0.0.1:5432/${name}`, logger);
+        db = await openPostgres(databaseUrl(name), logger);
       }
       return PgConversationStore.open({ pool: db.pool, sealer });
     },
@@ -148,9 +150,9 @@ describe.each([
     expect((await store.read(id))!.locale).toBeUndefined();
   });
 
-  test('when a conversation does not exist, then update rejects with "no conversation" and read is undefined', async () => {
+  test('when a conversation does not exist, then update rejects with the typed not-found error and read is undefined', async () => {
     const id = newId();
-    await expect(store.update(id, () => undefined)).rejects.toThrow(/no conversation/);
+    await expect(store.update(id, () => undefined)).rejects.toThrow(ConversationNotFoundError);
     expect(await store.read(id)).toBeUndefined();
   });
 
@@ -211,7 +213,7 @@ describe.each([
     expect(await store.listPending()).not.toContain(id);
     expect(await store.listAllIds()).not.toContain(id);
     expect((await store.listSummaries()).map((s) => s.id)).not.toContain(id);
-    await expect(store.update(id, () => undefined)).rejects.toThrow(/no conversation/);
+    await expect(store.update(id, () => undefined)).rejects.toThrow(ConversationNotFoundError);
   });
 
   test('when a document is resealed, then it reads the same and keeps its updatedAt', async () => {
@@ -255,7 +257,7 @@ describe.each([
 describe('PostgreSQL store shared by several instances', () => {
   const name = `smb_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Pool({ connectionString: ADMIN_URL, max: 1 });
-  const url = `postgres://root@127.0.0.1:5432/${name}`;
+  const url = databaseUrl(name);
   const dbs: Postgres[] = [];
   let a: ConversationStore;
   let b: ConversationStore;
@@ -375,7 +377,7 @@ describe('PostgreSQL store shared by several instances', () => {
       doc.outbox.push({ id: 'o1', origin: 'bot', body: 'reply one', state: 'sending', sendingSince, token: 'tok', createdAt: 1, attempts: 1 });
     });
     let clock = sendingSince + 1000;
-    const sender = new OutboundSender({ store: b, api, logger, now: () => clock, from: { sms: SMS_NUMBER }, statusCallbackUrl: () => undefined, reconcileAfterMs: 10_000, sharedStore: true });
+    const sender = new OutboundSender({ store: b, channel: new TwilioChannelSender(api, { sms: SMS_NUMBER }), logger, now: () => clock, statusCallbackUrl: () => undefined, reconcileAfterMs: 10_000, sharedStore: true });
     try {
       sender.kick(id);
       await sender.idle();

@@ -6,9 +6,10 @@ import type { ConversationStore } from '../../src/domain/conversationStore';
 import { LowdbConversationStore } from '../../src/storage/lowdbConversationStore';
 import { Cipher, parseKeyRing } from '../../src/privacy/cipher';
 import { TwilioAdapter } from '../../src/channels/twilio/twilioAdapter';
-import { TurnWorker } from '../../src/channels/twilio/turnWorker';
-import { OutboundSender } from '../../src/channels/twilio/outboundSender';
+import { TurnWorker } from '../../src/conversation/turnWorker';
+import { OutboundSender } from '../../src/conversation/outboundSender';
 import { DryRunMessagesApi } from '../../src/channels/twilio/dryRunMessagesApi';
+import { TwilioChannelSender } from '../../src/channels/twilio/twilioChannelSender';
 
 /** Every committed change of the real store, as the inbox length and the outbox states after it. */
 function recording(store: ConversationStore, log: string[]): ConversationStore {
@@ -32,7 +33,7 @@ describe('a turn and its replies on the way out', () => {
     const store = recording(await LowdbConversationStore.open({ dataDir: dir, sealer: new Cipher(parseKeyRing(`k1:${'00'.repeat(32)}`)) }), log);
     const api = new DryRunMessagesApi();
     const logger = pino({ level: 'silent' });
-    const sender = new OutboundSender({ store, api, logger, from: { sms: '+15005550006' }, statusCallbackUrl: () => undefined });
+    const sender = new OutboundSender({ store, channel: new TwilioChannelSender(api, { sms: '+15005550006' }), logger, statusCallbackUrl: () => undefined });
     const worker = new TurnWorker({
       store, sender, logger, concurrency: 2, adapter: new TwilioAdapter(),
       logic: async (context) => {

@@ -101,7 +101,7 @@ describe('WhatsApp interactive lists (Content API)', () => {
   const lists = { en: { lists: { '3': 'HX' + 'c'.repeat(32) } } };
   const collect = async (adapter: TwilioAdapter, channelId: string, list?: { header: string; items: Array<{ id: string; title: string }> }) => {
     const { TurnContext } = await import('botbuilder-core');
-    const { OUTBOUND } = await import('../../src/bot/turnKeys');
+    const { OUTBOUND } = await import('../../src/conversation/turnKeys');
     const out: Array<Record<string, unknown>> = [];
     const ctx = new TurnContext(adapter, { type: 'message', channelId, locale: 'en', conversation: { id: 'c', isGroup: false, conversationType: 'personal', name: '' } } as never);
     ctx.turnState.set(OUTBOUND, { add: (m: Record<string, unknown>) => out.push(m) });

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { CreateMessage, FoundMessage, MessagesApi, SentMessage } from './messagesApi';
+import type { FoundMessage, SentMessage } from '../../conversation/channelSender';
+import type { CreateMessage, MessagesApi } from './messagesApi';
 
 export interface DryRunMessage extends CreateMessage {
   sid: string;

@@ -3,7 +3,7 @@ import {
   type Activity, type ConversationReference, type ResourceResponse,
 } from 'botbuilder-core';
 import type { ConversationDoc, InboundItem } from '../../domain/conversation';
-import { CONVERSATION, OUTBOUND, type OutboundCollector } from '../../bot/turnKeys';
+import { CONVERSATION, OUTBOUND, type OutboundCollector } from '../../conversation/turnKeys';
 import { splitForSms, splitForWhatsApp } from './splitMessage';
 
 /**

@@ -1,16 +1,19 @@
 import type { Config } from '../../config/config';
 import { DryRunMessagesApi } from './dryRunMessagesApi';
-import type { MessagesApi } from './messagesApi';
 import { TwilioMessagesApi, createTwilioClient } from './twilioMessagesApi';
+import { TwilioChannelSender } from './twilioChannelSender';
 
 /**
- * Twilio's Messages API for this configuration, or in dry-run mode the in-memory recorder (returned as `dryRun`
- * too, for the simulator and `npm run chat`). The same for the app and `npm run purge`.
+ * The Twilio channel for this configuration, behind the core's ChannelSender port: Twilio's Messages API, or in
+ * dry-run mode the in-memory recorder (returned as `dryRun` too, for the simulator and `npm run chat`). The same
+ * for the app and `npm run purge`.
  */
-export function messagesApiFor(config: Pick<Config, 'dryRun' | 'twilio'>): { api: MessagesApi; dryRun?: DryRunMessagesApi } {
+export function twilioChannelFor(config: Pick<Config, 'dryRun' | 'twilio'>): { channel: TwilioChannelSender; dryRun?: DryRunMessagesApi } {
+  const numbers = { sms: config.twilio.smsNumber, whatsapp: config.twilio.whatsappNumber };
   if (config.dryRun) {
     const dryRun = new DryRunMessagesApi();
-    return { api: dryRun, dryRun };
+    return { channel: new TwilioChannelSender(dryRun, numbers), dryRun };
   }
-  return { api: new TwilioMessagesApi(createTwilioClient({ accountSid: config.twilio.accountSid!, authToken: config.twilio.authToken!, apiBaseUrl: config.twilio.apiBaseUrl })) };
+  const api = new TwilioMessagesApi(createTwilioClient({ accountSid: config.twilio.accountSid!, authToken: config.twilio.authToken!, apiBaseUrl: config.twilio.apiBaseUrl }));
+  return { channel: new TwilioChannelSender(api, numbers) };
 }

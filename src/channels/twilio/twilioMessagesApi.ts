@@ -1,8 +1,8 @@
 import twilio from 'twilio';
 import {
-  AmbiguousSendError, NotSentError, PermanentSendError, TransientSendError,
-  type CreateMessage, type FoundMessage, type MessagesApi, type SentMessage,
-} from './messagesApi';
+  AmbiguousSendError, NotSentError, PermanentSendError, TransientSendError, type FoundMessage, type SentMessage,
+} from '../../conversation/channelSender';
+import type { CreateMessage, MessagesApi } from './messagesApi';
 
 type RequestOptions = Parameters<twilio.RequestClient['request']>[0];
 

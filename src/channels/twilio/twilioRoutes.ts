@@ -1,10 +1,10 @@
 import express, { Router } from 'express';
-import { inboundSchema, statusSchema, channelOf, describeIssues } from '../channels/twilio/payload';
-import type { ConversationStore } from '../domain/conversationStore';
-import type { ErasedMessageLog } from '../domain/erasedMessages';
-import type { InboundItem } from '../domain/conversation';
-import type { Pseudonymizer } from '../privacy/pseudonym';
-import type { Logger } from '../logging/logger';
+import { inboundSchema, statusSchema, channelOf, describeIssues } from './payload';
+import type { ConversationStore } from '../../domain/conversationStore';
+import type { ErasedMessageLog } from '../../domain/erasedMessages';
+import type { InboundItem } from '../../domain/conversation';
+import type { Pseudonymizer } from '../../privacy/pseudonym';
+import type { Logger } from '../../logging/logger';
 import { requireTwilioSignature } from './twilioSignature';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';

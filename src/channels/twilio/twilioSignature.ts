@@ -1,6 +1,11 @@
 import twilio from 'twilio';
 import type { RequestHandler } from 'express';
 
+/** Signs a request the way Twilio does (the simulator and local tools post real signed webhooks to the bot). */
+export function signLikeTwilio(authToken: string, url: string, params: Record<string, string>): string {
+  return twilio.getExpectedTwilioSignature(authToken, url, params);
+}
+
 /**
  * Security gate: the X-Twilio-Signature must match the configured public URL plus the request's path and query,
  * never a URL rebuilt from Host or X-Forwarded-* headers. Anything else gets 403 and nothing more.

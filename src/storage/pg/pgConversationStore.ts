@@ -5,6 +5,7 @@ import { hasPendingWork, summarize, type ConversationStore, type ConversationSum
 import type { Sealer } from '../durableFile';
 import { KeyedMutex } from '../keyedMutex';
 import { Semaphore } from './semaphore';
+import { ConversationNotFoundError } from '../../domain/errors';
 
 export interface PgStoreOptions {
   pool: pg.Pool;
@@ -86,7 +87,7 @@ export class PgConversationStore implements ConversationStore {
   update<T>(id: string, fn: (doc: ConversationDoc) => T | Promise<T>, _opts?: { overlapFlush?: boolean }): Promise<T> {
     return this.mutex.run(id, () => this.updates.run(() => this.transaction(async (c) => {
       const row = await this.lock(c, id);
-      if (!row) throw new Error(`PgConversationStore.update(): no conversation ${id}`);
+      if (!row) throw new ConversationNotFoundError('PgConversationStore.update()', id);
       const doc = this.unseal(row.doc);
       const unchanged = JSON.stringify(doc);
       const hadDeliverable = deliverable(doc).length > 0;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type * as NodePgMigrate from 'node-pg-migrate/dist/bundle/index';
 import type { Logger } from '../../logging/logger';
-import { projectRoot } from '../../knowledge/loadContent';
+import { projectRoot } from '../../config/projectRoot';
 
 export interface Postgres {
   pool: pg.Pool;
