@@ -94,6 +94,14 @@ function rng(seed: number): () => number {
   };
 }
 
+/** A trained model as plain data: what `LinearClassifier.load` takes back (the feature names, then the weights). */
+export interface TrainedModel {
+  labels: string[];
+  features: string[];
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
 export class LinearClassifier {
   readonly labels: string[];
   private readonly index = new Map<string, number>();
@@ -101,7 +109,20 @@ export class LinearClassifier {
   private weights: Float32Array;
   private readonly bias: Float32Array;
 
-  constructor(private readonly featurizer: Featurizer, data: LabelledText[], opts: { epochs?: number; rate?: number; l2?: number; seed?: number } = {}) {
+  /** A model trained before (see `export()`), without training again. */
+  static load(featurizer: Featurizer, m: TrainedModel): LinearClassifier {
+    return new LinearClassifier(featurizer, [], {}, m);
+  }
+
+  constructor(private readonly featurizer: Featurizer, data: LabelledText[], opts: { epochs?: number; rate?: number; l2?: number; seed?: number } = {}, trained?: TrainedModel) {
+    if (trained) {
+      this.labels = trained.labels;
+      trained.features.forEach((f, i) => this.index.set(f, i));
+      this.weights = trained.weights;
+      this.bias = trained.bias;
+      if (this.weights.length !== this.index.size * this.labels.length) throw new Error('LinearClassifier.load(): weights do not match the features');
+      return;
+    }
     if (!data.length) throw new Error('LinearClassifier: no training data');
     this.labels = [...new Set(data.map((d) => d.label))].sort();
     const K = this.labels.length;
@@ -137,6 +158,10 @@ export class LinearClassifier {
         }
       }
     }
+  }
+
+  export(): TrainedModel {
+    return { labels: this.labels, features: [...this.index.keys()], weights: this.weights, bias: this.bias };
   }
 
   /** sparse feature vector (index, value), L2-normalised; `grow` adds unseen features (training only) */
