@@ -3,7 +3,7 @@
 // measured in the same run. Writes bench/results.json and bench/results.md. See README "## Benchmark".
 //
 // Options: --quick (short passes, for development)   --only=a,b (case names: bare-express, bare-botbuilder,
-// lowdb-1k, lowdb-100k, pg-1k, pg-100k)   --no-profile   --profile (profile every case at full load)
+// lowdb-1k, lowdb-100k, pg-1k, pg-100k, understanding)   --no-profile   --profile (profile every case at full load)
 // --update-readme (copy the table into README.md)   --readme-from-results (only that, from bench/results.md)   --connections=N   --seconds=N (full-load pass)   --big=N
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -315,6 +315,7 @@ async function pgFreshDatabase(name) {
 // ---------------------------------------------------------------------------------------------------------------
 const t0 = Date.now();
 try {
+  if (wants('understanding')) results.understanding = understandingCost();
   if (wants('bare-express')) results.ceilings['bare-express'] = await ceiling('bare-express', 'bareExpress.mjs');
   if (wants('bare-botbuilder')) results.ceilings['bare-botbuilder'] = await ceiling('bare-botbuilder', 'bareBotbuilder.mjs');
   const ceilingB = results.ceilings['bare-botbuilder'];
@@ -385,6 +386,18 @@ log(`done in ${results.seconds} s: bench/results.json, bench/results.md`);
 process.stdout.write(md);
 
 // ---------------------------------------------------------------------------------------------------------------
+/** bench/understanding.mjs in its own process on the server's core: CPU per message of understanding */
+function understandingCost() {
+  log('understanding: the topic model, the danger and language detectors, the whole turn (typical and 4,096 characters)');
+  try {
+    const argv = [...(TASKSET ? ['-c', '0', process.execPath] : []), path.join(BENCH_DIR, 'understanding.mjs')];
+    const out = execFileSync(TASKSET ? 'taskset' : process.execPath, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+    return JSON.parse(out.trim().split('\n').at(-1));
+  } catch (err) {
+    return { error: String(err?.message ?? err).split('\n')[0] };
+  }
+}
+
 function judge(r) {
   const b = r.ceilings['bare-botbuilder'];
   const t = [];
@@ -467,6 +480,23 @@ function markdown(r) {
   L.push('|---|---|---|---|');
   for (const t of r.targets) L.push(`| ${t.target} | ${t.want} | ${t.value ?? '-'} (${t.detail}) | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
   const profiles = Object.entries(r.profiles);
+  const u = r.understanding;
+  if (u) {
+    L.push('');
+    L.push('### Understanding a message (CPU per message, one core)');
+    L.push('');
+    if (u.error) L.push(`not measured: ${u.error}`);
+    else {
+      L.push(`${u.messages.typical} typical messages (the evaluation sets) and ${u.messages.long} of ${u.messages.longChars} characters; the topic model ready in ${u.trainCpuMs} ms of CPU (trained, or read from its cache on disk when one exists).`);
+      L.push('');
+      L.push('| | typical (us) | 4,096 characters (us) |');
+      L.push('|---|---:|---:|');
+      for (const [k, label] of [['topicModel', 'topic model alone'], ['dangerDetector', 'danger detector alone'], ['languageDetector', 'language detector alone']]) {
+        L.push(`| ${label} | ${u.aloneUsPerMessage[k].typical} | ${u.aloneUsPerMessage[k].long} |`);
+      }
+      L.push(`| whole turn (webhook, store, bot, reply; in-process, dry-run) | ${u.turnUsPerMessage.typical} | ${u.turnUsPerMessage.long} |`);
+    }
+  }
   if (profiles.length) {
     L.push('');
     L.push('### Where the time goes (CPU profiles of missed targets)');

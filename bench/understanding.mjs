@@ -57,7 +57,7 @@ const detector = new LanguageDetector(detectorTexts(content), franc, detectorGre
 
 const out = {
   messages: { typical: typical.length, long: long.length, longChars: 4096 },
-  trainCpuMs: trainMs,
+  trainCpuMs: trainMs, // training, or reading the cached model
   aloneUsPerMessage: {
     topicModel: { typical: perMessage((m) => model.classify(m), typical), long: perMessage((m) => model.classify(m), long) },
     dangerDetector: { typical: perMessage((m) => danger.judge(m), typical), long: perMessage((m) => danger.judge(m), long) },
