@@ -29,6 +29,16 @@ const ARABIC = /[\u0600-\u06FF]/;
 const ETHIOPIC = /[\u1200-\u137F]/;
 /** Arabic-script clitics written joined to the word: the conjunction, prepositions and the article */
 const ARABIC_PREFIX = /^(?:و|ف|ب|ل|ک|ال|وال|بال|لل|فال|می|نمی)(?=.{3,})/;
+/** a verb's person prefix (اعود, يعود, تعود, نعود) and common pronoun and plural endings: a light stem */
+const ARABIC_VERB_PREFIX = /^[اينت](?=.{3,})/;
+const ARABIC_SUFFIX = /(?:هما|هم|ها|نا|كم|ون|ين|ات|ه|ي|ك)$/;
+
+/** a light stem of an Arabic-script word without its clitics: العودة, أعود and يعودون all give عود */
+function arabicStem(bare: string): string {
+  const a = bare.replace(ARABIC_VERB_PREFIX, '');
+  const b = a.length > 3 ? a.replace(ARABIC_SUFFIX, '') : a;
+  return b.length >= 3 ? b : a;
+}
 
 function clip(text: string): string {
   if (text.length <= MAX_CHARS) return text;
@@ -69,6 +79,7 @@ export class Featurizer {
       if (ARABIC.test(w)) {
         const bare = w.replace(ARABIC_PREFIX, '');
         if (bare !== w) add(`w:${bare}`);
+        add(`st:${arabicStem(bare)}`);
         w = bare;
       }
       const forms = ETHIOPIC.test(w) ? [w, ethiopicSkeleton(w)] : [w];

@@ -24,7 +24,10 @@ export interface TopicDecision {
  * Thresholds on the model's probabilities, measured on the development sets (never the held-out ones):
  * answer when the best topic has at least `answer` and `margin` times the second; ask when it has `clarify`.
  */
-export const THRESHOLDS = { answer: 0.3, margin: 1.3, clarify: 0.2 };
+/** an off-topic answer needs at least this probability (the same bar as before the thresholds moved) */
+const OFF_TOPIC_MIN = 0.2;
+
+export const THRESHOLDS = { answer: 0.15, margin: 1.3, clarify: 0.08 };
 
 export function trainingData(understanding: Record<string, Understanding | undefined>): LabelledText[] {
   const data: LabelledText[] = [];
@@ -44,7 +47,7 @@ export function trainingData(understanding: Record<string, Understanding | undef
 const trained = new Map<string, LinearClassifier>();
 
 /** bump when the features or the training change: a cached model of another version is not used */
-const MODEL_VERSION = 1;
+const MODEL_VERSION = 2;
 
 /**
  * Training takes seconds; the trained model is cached on disk by a hash of everything it is trained from, so the
@@ -111,7 +114,7 @@ export class TopicModel {
     const topics = ranked.filter((r) => r.label !== OFF_TOPIC).map((r) => ({ topic: r.label as TopicId, score: Math.round(r.p * 1000) / 10 }));
     const [best, second] = ranked;
     if (!best) return { ranked: [], confident: false, clarify: false, offTopic: false };
-    const offTopic = best.label === OFF_TOPIC && best.p >= this.thresholds.clarify;
+    const offTopic = best.label === OFF_TOPIC && best.p >= OFF_TOPIC_MIN;
     const confident = !offTopic && best.p >= this.thresholds.answer && (!second || best.p >= second.p * this.thresholds.margin);
     return { ranked: topics, confident, clarify: !offTopic && !confident && best.p >= this.thresholds.clarify, offTopic };
   }
