@@ -23,7 +23,8 @@ import { DANGER_CATEGORIES, type DangerCategory, type DangerLexicon } from './co
  * Matching is stemming by data: a term word ending in `*` matches any word it starts; in Arabic and Ethiopic
  * script, where prefixes and suffixes are joined to the word, a term word of 3 or more letters also matches
  * inside a word; Ethiopic is compared on consonants (each syllable folded to its series), so a verb's vowel
- * changes across persons and tenses do not matter. Words of a term occur in order with at most 2 words between.
+ * changes across persons and tenses do not matter. Words of a danger or sos term occur in order with at most 2
+ * words between ("they locked us in"); the set phrases of the other lists occur as written.
  * A term starting with `@` carries its person ("حبسوني", they locked me in).
  */
 
@@ -31,6 +32,7 @@ import { DANGER_CATEGORIES, type DangerCategory, type DangerLexicon } from './co
 const ALONE: ReadonlySet<DangerCategory> = new Set(['confine', 'violence', 'threat', 'sexual', 'kidnap', 'stranded', 'medical', 'selfharm', 'child']);
 /** grave only with another danger cue, or with now / a duration */
 const PAIRED: ReadonlySet<DangerCategory> = new Set(['detain', 'deprive', 'exposed']);
+/** words a danger or sos term may skip between its own words; set phrases (safe, over, person ...) skip none */
 const MAX_GAP = 2;
 /** a person cue counts for a danger cue this many words away or nearer */
 const PERSON_REACH = 5;
@@ -39,6 +41,8 @@ const NOW_REACH = 8;
 
 type Flag = 'person' | 'now' | 'question' | 'over' | 'hypothetical' | 'safe' | 'sos';
 type Category = DangerCategory | Flag;
+
+const GAPPED: ReadonlySet<Category> = new Set<Category>([...ALONE, ...PAIRED, 'sos']);
 
 export interface Cue {
   category: Category;
@@ -185,7 +189,8 @@ class LanguageCues {
     let at = i;
     for (let k = 1; k < t.words.length; k++) {
       let found = -1;
-      for (let j = at + 1; j <= at + 1 + MAX_GAP && j < words.length; j++) if (wordMatches(t.words[k], words[j])) {
+      const gap = GAPPED.has(t.category) ? MAX_GAP : 0;
+      for (let j = at + 1; j <= at + 1 + gap && j < words.length; j++) if (wordMatches(t.words[k], words[j])) {
         found = j;
         break;
       }
