@@ -14,6 +14,7 @@ export function detectorTexts(content: Content): Partial<Record<Language, string
     const c = content.byLanguage[lng];
     const list: string[] = [];
     strings(c.understanding, list);
+    strings(c.danger, list);
     for (const t of Object.values(c.topics)) list.push(t!.title, t!.sms, t!.whatsapp);
     strings(c.ui, list);
     out[lng] = list;
