@@ -85,6 +85,8 @@ interface MessageWord {
   skeleton?: string;
   /** which sentence of the message the word is in */
   sentence: number;
+  /** the index keys it looks up (the same for every language) */
+  keys: string[];
 }
 
 const ETHIOPIC = /[\u1200-\u137F]/;
@@ -131,8 +133,26 @@ function wordMatches(t: TermWord, m: MessageWord): boolean {
   return t.ethiopic ? ethiopicSkeleton(m.text) === t.text && m.text.length === t.text.length : text === t.text;
 }
 
-/** index keys of a term word / candidate keys of a message word: the first two letters, or every two inside */
-const key = (s: string) => [...s].slice(0, 2).join('');
+/**
+ * A term is indexed by the first three letters of its first word (fewer when the word is shorter). A message
+ * word looks up its first one, two and three letters (whole-word and prefix terms), and in Arabic script and
+ * Ethiopic also every three letters inside it (terms that match inside a word have at least three letters).
+ */
+const KEY_LETTERS = 3;
+const key = (s: string) => [...s].slice(0, KEY_LETTERS).join('');
+
+function candidateKeys(text: string, skeleton: string | undefined): string[] {
+  const keys = new Set<string>();
+  for (const form of skeleton ? [text, skeleton] : [text]) {
+    const letters = [...form];
+    for (let n = 1; n <= KEY_LETTERS && n <= letters.length; n++) keys.add(letters.slice(0, n).join(''));
+  }
+  if (JOINED_SCRIPT.test(text)) {
+    const letters = [...(skeleton ?? text)];
+    for (let j = 1; j + KEY_LETTERS <= letters.length; j++) keys.add(letters.slice(j, j + KEY_LETTERS).join(''));
+  }
+  return [...keys];
+}
 
 class LanguageCues {
   private readonly byKey = new Map<string, Term[]>();
@@ -165,13 +185,7 @@ class LanguageCues {
     const seen = new Set<Term>();
     for (let i = 0; i < words.length; i++) {
       const w = words[i];
-      const s = w.skeleton ?? w.text;
-      const keys = new Set<string>([key(w.text), key(s), [...w.text][0], [...s][0]]);
-      if (JOINED_SCRIPT.test(w.text)) {
-        const letters = [...s];
-        for (let j = 1; j + 1 < letters.length; j++) keys.add(letters[j] + letters[j + 1]);
-      }
-      for (const k of keys) {
+      for (const k of w.keys) {
         for (const t of this.byKey.get(k) ?? []) {
           if (!wordMatches(t.words[0], w)) continue;
           const end = this.rest(t, words, i);
@@ -266,7 +280,10 @@ export class DangerDetector {
       const n = normalize(m[0]);
       if (!n) continue;
       const sentence = asked.push(/[?؟]/.test(m[0])) - 1;
-      for (const w of n.split(' ')) words.push(ETHIOPIC.test(w) ? { text: w, skeleton: ethiopicSkeleton(w), sentence } : { text: w, sentence });
+      for (const w of n.split(' ')) {
+        const skeleton = ETHIOPIC.test(w) ? ethiopicSkeleton(w) : undefined;
+        words.push({ text: w, skeleton, sentence, keys: candidateKeys(w, skeleton) });
+      }
     }
     const order = preferred ? [...this.languages].sort((a, b) => Number(b.language === preferred) - Number(a.language === preferred)) : this.languages;
     let quiet: DangerVerdict | undefined;
