@@ -67,6 +67,12 @@ export interface App {
 }
 
 /** The composition root: the only place that creates infrastructure and wires it together. */
+/** a request's headers must arrive within this, the whole request within REQUEST_TIMEOUT_MS */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** open sockets at most (webhooks, console pages and live streams together); beyond it new ones are refused */
+const MAX_CONNECTIONS = 4000;
+
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const now = deps.now ?? Date.now;
   const logger = createLogger(config.log, deps.logDestination as never);
@@ -112,7 +118,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     logger.info({ msg: e.name, conversation: e.conversationId, from: undefined, status: e.to, state: e.state, priority: e.priority, counsellor: e.counsellorId });
     sender.kick(e.conversationId);
   });
-  const eraser = new Eraser({ store, channel, translator, logger, erased: opened.erased, messageHash: (sid) => pseudonyms.messageHash(sid), now });
+  const consoleEvents = new ConsoleEvents();
+  // a user's DELETE and a supervisor's erase publish the same event: open console views clear at once
+  const eraser = new Eraser({
+    store, channel, translator, logger, erased: opened.erased, messageHash: (sid) => pseudonyms.messageHash(sid), now,
+    onErased: (id) => consoleEvents.publish({ kind: 'erased', conversationId: id }),
+  });
   const retention = new Retention({
     store, eraser, logger, retentionDays: config.retentionDays, now,
     // several instances: one purges at a time, the others skip that round
@@ -120,7 +131,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   });
 
   const adapter = new TwilioAdapter(config.twilio.contentSids);
-  const consoleEvents = new ConsoleEvents();
   // console live updates across instances: ids and statuses only, never text or numbers
   const pgEvents = pg ? new PgEvents({ pool: pg.pool, connectionString: config.databaseUrl!, logger }) : undefined;
   if (pgEvents) {
@@ -233,8 +243,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     app, logger, store, worker, sender, handoff, retention, dryRun, authToken,
     publicUrl: () => publicUrl,
     async listen(port = config.port, host?: string) {
-      server = http.createServer(app);
+      // slow or stalled clients (headers dribbled in, a body that never ends) are dropped within seconds, and
+      // the number of open sockets is capped, so they cannot starve Twilio's webhooks
+      server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, app);
       server.keepAliveTimeout = 5000;
+      server.maxConnections = MAX_CONNECTIONS;
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());

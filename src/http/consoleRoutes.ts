@@ -385,8 +385,7 @@ export function consoleRoutes(d: ConsoleRoutesDeps): ConsoleRouter {
   action('erase', async (req, doc) => {
     if (req.session.role !== 'supervisor') throw new ConsoleError(403, 'forbidden');
     await d.erase(doc.id, doc.locale ?? 'en');
-    await audit(req.session, 'erase', doc.id);
-    d.events.publish({ kind: 'erased', conversationId: doc.id });
+    await audit(req.session, 'erase', doc.id); // the eraser publishes the 'erased' event
   });
 
   // ---- audit log: supervisors only

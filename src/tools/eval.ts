@@ -150,14 +150,14 @@ export function printReport(name: string, r: EvalResult, opts: { withMisses?: bo
 
 /** named sets: the development and held-out files, and the per-language folders with a dev and a held-out split */
 export function namedSet(name: string): EvalItem[] {
-  const folder = name.match(/^(danger|questions)(-heldout)?$/);
+  const folder = name.match(/^(danger2?|questions2?)(-heldout)?$/);
   if (folder) return readEvalDir(path.join('test', 'eval', folder[1]), folder[2] ? 'heldout' : 'dev');
   return readEvalSet(name as 'dev');
 }
 
 if (require.main === module) {
   const which = process.argv[2] ?? 'all';
-  const sets = which === 'all' ? ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'danger', 'questions', 'heldout', 'danger-heldout', 'questions-heldout'] : [which];
+  const sets = which === 'all' ? ['dev', 'dev2', 'dev3', 'dev4', 'dev5', 'danger', 'danger2', 'questions', 'questions2', 'heldout', 'danger-heldout', 'questions-heldout'] : [which];
   (async () => {
     // held-out sets print their figures, never their misses: nobody tunes on them
     for (const set of sets) printReport(set, await runEval(namedSet(set)), { withMisses: !set.includes('heldout') });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { inboundForm, postSigned, settle, startApp, type Running } from '../helpers/testApp';
@@ -48,6 +49,23 @@ describe('floods and loops', () => {
     expect(await say('0')).toBeGreaterThan(0);
     expect(await say('0')).toBeGreaterThan(0);
   });
+
+  test('when a client sends its headers a few bytes at a time and never finishes, then the server drops it in seconds, and webhooks go on being answered', async () => {
+    const { port } = new URL(app.url);
+    const sock = net.connect(Number(port), '127.0.0.1');
+    const t0 = Date.now();
+    const closed = new Promise<number>((resolve) => sock.on('close', () => resolve(Date.now() - t0)));
+    sock.on('error', () => undefined);
+    sock.write('POST /twilio/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const drip = setInterval(() => sock.write('X-Slow: 1\r\n'), 500);
+    const ok = await postSigned(app, '/twilio/messages', inboundForm('+15557000003', 'hello'));
+    expect(ok.status).toBe(200);
+    const ms = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 20000))]);
+    clearInterval(drip);
+    sock.destroy();
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(15000);
+  }, 30000);
 
   test('when a console request carries a malformed session cookie, then it is a 401 without an error logged', async () => {
     for (const cookie of ['smb_session=%', 'smb_session=%E0%A4%A', '__Host-smb_session=%; smb_session=%zz']) {

@@ -327,6 +327,30 @@ describe('counsellor console', () => {
     expect(seen).not.toContain('are you there');
   });
 
+  it("when a queued user erases their data with DELETE, then open console views get the same 'erased' event as a supervisor's erase", async () => {
+    const from = '+15551230008';
+    const id = await queuedConversation(from);
+    const anna = await login('anna');
+    const ctrl = new AbortController();
+    const res = await fetch(`${base}/console/api/events`, { headers: { cookie: anna.cookie }, signal: ctrl.signal });
+    const reader = res.body!.getReader();
+    let seen = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += Buffer.from(value).toString('utf8');
+        if (seen.includes('event: erased')) return;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    await webhook(from, 'DELETE');
+    await webhook(from, 'YES');
+    await Promise.race([reading, new Promise((r) => setTimeout(r, 3000))]);
+    ctrl.abort();
+    expect(seen).toContain(`event: erased\ndata: {"kind":"erased","conversationId":"${id}"}`);
+  });
+
   it('when someone writes in the simulator, then it goes through the signed webhook and the dry-run reply is shown', async () => {
     const page = await fetch(`${base}/simulator`);
     expect(page.status).toBe(200);
