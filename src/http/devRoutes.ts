@@ -1,16 +1,17 @@
 import { Router } from 'express';
 import type { DryRunMessagesApi } from '../channels/twilio/dryRunMessagesApi';
+import { isLocalRequest } from './simulatorRoutes';
 
 /**
  * Dry-run only, never in production: what the bot "sent" to one address, for `npm run chat` and the simulator.
- * Signed like a webhook would be is overkill on a developer machine, so it only listens on loopback requests.
+ * Signed like a webhook would be is overkill on a developer machine, so it only answers requests from this machine
+ * addressed to it by its own name (see isLocalRequest).
  */
 export function devRoutes(d: { dryRun: DryRunMessagesApi; authToken: () => string; publicUrl: () => string }): Router {
   const r = Router();
   r.get('/dev/outbox', (req, res) => {
-    const remote = req.socket.remoteAddress ?? '';
-    if (!/^(::1|127\.|::ffff:127\.)/.test(remote)) {
-      res.status(403).type('text/plain').send('Forbidden: loopback only');
+    if (!isLocalRequest(req, d.publicUrl())) {
+      res.status(403).type('text/plain').send('Forbidden: this machine only');
       return;
     }
     const to = typeof req.query.to === 'string' ? req.query.to : '';

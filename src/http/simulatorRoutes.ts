@@ -26,6 +26,23 @@ export function isLoopback(remoteAddress: string | undefined): boolean {
 }
 
 /**
+ * From this machine, and addressed to this server by a name that means it: the Host header is PUBLIC_URL's host
+ * or a loopback name. A page on another site that rebinds its own name to 127.0.0.1 (DNS rebinding) sends its
+ * own name as Host, and is refused.
+ */
+export function isLocalRequest(req: { socket: { remoteAddress?: string }; headers: { host?: string } }, publicUrl: string): boolean {
+  if (!isLoopback(req.socket.remoteAddress)) return false;
+  const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+  let publicHost = '';
+  try {
+    publicHost = new URL(publicUrl).hostname.toLowerCase();
+  } catch {
+    publicHost = '';
+  }
+  return ['localhost', '127.0.0.1', '[::1]', publicHost].includes(host);
+}
+
+/**
  * Dry-run only, never in production (the app mounts it only then): /simulator lets a developer write as an SMS or WhatsApp user. A message goes through the real
  * webhook, signed exactly as Twilio would sign it, over HTTP to this same server; replies are read from the
  * dry-run record. No message ever reaches a phone. It answers loopback requests only: anyone who can reach it can
@@ -37,8 +54,8 @@ export function simulatorRoutes(d: SimulatorRoutesDeps): Router {
   const json = express.json({ limit: '16kb' });
 
   r.use('/simulator', (req, res, next) => {
-    if (isLoopback(req.socket.remoteAddress)) return next();
-    res.status(403).type('text/plain').send('Forbidden: loopback only');
+    if (isLocalRequest(req, d.publicUrl())) return next();
+    res.status(403).type('text/plain').send('Forbidden: this machine only');
   });
 
   r.get('/simulator', (req, res) => {

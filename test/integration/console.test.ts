@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -364,6 +365,20 @@ describe('counsellor console', () => {
     expect(replies.length).toBeGreaterThan(0);
     const form = await fetch(`${base}/simulator/api/send`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'channel=sms&from=%2B1555&body=x' });
     expect(form.status).toBe(415);
+  });
+
+  it('when a request from this machine names another host (DNS rebinding), then the simulator and /dev/outbox refuse it', async () => {
+    const { port } = new URL(base);
+    const get = (p: string, host: string) => new Promise<number>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: Number(port), path: p, headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    expect(await get('/simulator', `evil.example:${port}`)).toBe(403);
+    expect(await get('/dev/outbox?to=%2B15551230099', 'evil.example')).toBe(403);
+    expect(await get('/simulator', `localhost:${port}`)).toBe(200);
+    expect(await get('/simulator', `127.0.0.1:${port}`)).toBe(200);
   });
 
   it('when the simulator is asked from another machine, then it refuses (loopback only)', async () => {
