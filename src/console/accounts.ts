@@ -5,6 +5,9 @@ import { LowdbAccountsRepository } from './lowdbAccountsRepository';
 
 export type { AuditEntry, Role } from './accountsRepository';
 
+/** salt of the hashes that stand for unknown names in the audit log: new at every start, never stored */
+const UNKNOWN_NAME_SALT = randomBytes(16);
+
 export interface SessionInfo {
   name: string;
   role: Role;
@@ -92,7 +95,9 @@ export class ConsoleAccounts {
       // same work as a real check, so a name's existence does not show in the timing
       this.dummyHash ??= await hash(randomBytes(16).toString('hex'), ARGON);
       await verify(this.dummyHash, String(password)).catch(() => false);
-      await this.audit({ who: String(name).slice(0, 32), action: 'login.failed' });
+      // never the text typed (a password typed into the name field must not land in the log): a hash salted
+      // per process, enough to see repeated attempts with one name, useless to anyone who reads the file later
+      await this.audit({ who: `unknown name ${createHash('sha256').update(UNKNOWN_NAME_SALT).update(String(name)).digest('hex').slice(0, 12)}`, action: 'login.failed' });
       return { ok: false, reason: 'invalid' };
     }
     if (a.lockedUntil && a.lockedUntil > now) {

@@ -82,4 +82,14 @@ describe('ConsoleAccounts', () => {
     expect(log.map((e) => e.action)).toEqual(['account.add', 'login.failed', 'claim']);
     expect(log[2]).toEqual({ at: clock, who: 'alice', action: 'claim', conversationId: 'c1' });
   });
+
+  it('when someone types a password into the name field, then the audit log holds a hash, never the text typed', async () => {
+    await accounts.login('my secret password 123', 'whatever');
+    await accounts.login('my secret password 123', 'whatever');
+    const failed = (await accounts.readAudit()).filter((e) => e.action === 'login.failed');
+    expect(failed).toHaveLength(2);
+    expect(JSON.stringify(failed)).not.toContain('secret');
+    expect(failed[0].who).toMatch(/^unknown name [0-9a-f]{12}$/);
+    expect(failed[1].who).toBe(failed[0].who);
+  });
 });
