@@ -46,6 +46,11 @@ type Authed = Request & { session: SessionInfo; sessionId: string };
 /** The console's routes, and `close()` ending every open live-event stream (the app calls it when it stops). */
 export type ConsoleRouter = Router & { close(): void };
 
+/** live-update streams: per session (a few tabs), for the whole server, and how long one lives */
+const STREAMS_PER_SESSION = 4;
+const STREAMS_MAX = 500;
+const STREAM_MAX_MS = 30 * 60 * 1000;
+
 export function cookieName(publicUrl: string): string {
   return publicUrl.startsWith('https:') ? '__Host-smb_session' : 'smb_session';
 }
@@ -120,6 +125,7 @@ export function consoleRoutes(d: ConsoleRoutesDeps): ConsoleRouter {
   const form = express.urlencoded({ extended: false, limit: '32kb' });
   const staticCache = new Map<string, string>();
   const streams = new Set<Response>();
+  const streamSession = new WeakMap<Response, string>();
   /** `who|conversation` -> when that view was audited: live updates refetch the open conversation, one entry per stretch */
   const viewed = new Map<string, number>();
 
@@ -400,12 +406,22 @@ export function consoleRoutes(d: ConsoleRoutesDeps): ConsoleRouter {
   r.get('/console/api/events', authed, (req, res) => {
     const s = (req as Authed).session;
     const sessionId = (req as Authed).sessionId;
+    // bounded: a few streams per session (tabs), a cap for the whole server; the page reconnects by itself
+    const mine = [...streams].filter((x) => streamSession.get(x) === sessionId).length;
+    if (mine >= STREAMS_PER_SESSION || streams.size >= STREAMS_MAX) {
+      res.status(429).set('Retry-After', '10').type('text/plain').send('Too many live-update streams');
+      return;
+    }
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no',
       // the socket goes with the stream: a stream ended by close() leaves no idle connection for server.close() to wait on
       Connection: 'close' });
     res.flushHeaders();
     res.write('retry: 3000\n\n');
     streams.add(res);
+    streamSession.set(res, sessionId);
+    // a stream ends after STREAM_MAX_MS (the browser opens a new one, which checks the session again)
+    const lifetime = setTimeout(() => res.end(), STREAM_MAX_MS);
+    lifetime.unref();
     const visible = (e: ConsoleEvent) =>
       s.role === 'supervisor' || e.kind !== 'message' || e.status === 'queued' || e.counsellorId === s.name;
     const unsubscribe = d.events.subscribe((e) => {
@@ -424,6 +440,7 @@ export function consoleRoutes(d: ConsoleRoutesDeps): ConsoleRouter {
     heartbeat.unref();
     req.on('close', () => {
       streams.delete(res);
+      clearTimeout(lifetime);
       clearInterval(heartbeat);
       unsubscribe();
     });

@@ -478,6 +478,26 @@ describe('counsellor console on WhatsApp, with the real twilio SDK against a fak
 });
 
 describe('counsellor console when the app stops, and in production', () => {
+  it('when one session opens more live-update streams than a few tabs need, then the next answers 429 and the server goes on answering', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smb-console-streams-'));
+    const accounts = await ConsoleAccounts.open({ dir: path.join(dataDir, 'console') });
+    await accounts.add('anna', 'counsellor', PW);
+    const running = await startApp({ LOG_LEVEL: 'silent' }, { dataDir });
+    const ctrl = new AbortController();
+    try {
+      const anna = await loginAt(running.url, 'anna');
+      const open = () => fetch(`${running.url}/console/api/events`, { headers: { cookie: anna.cookie }, signal: ctrl.signal });
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await open()).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    } finally {
+      ctrl.abort();
+      await running.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('when the app closes, then every open event stream is ended cleanly', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smb-console-close-'));
     const accounts = await ConsoleAccounts.open({ dir: path.join(dataDir, 'console') });
