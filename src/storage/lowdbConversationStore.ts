@@ -8,6 +8,7 @@ import { DurableJsonFile, removeStaleTemps, SealedJsonFile, syncDir, type Sealer
 import { InboundJournal, type JournalRecord } from './inboundJournal';
 import { KeyedMutex } from './keyedMutex';
 import { ConversationNotFoundError } from '../domain/errors';
+import { openSummary, sealSummary, type StoredSummary } from './summarySeal';
 
 const ID = /^[a-z]+-[0-9a-f]{16,64}$/;
 
@@ -25,7 +26,7 @@ export class LowdbConversationStore implements ConversationStore {
   private readonly mutex = new KeyedMutex();
   private readonly convDir: string;
   private readonly pendingDir: string;
-  private index!: Low<Record<string, ConversationSummary>>;
+  private index!: Low<Record<string, StoredSummary | ConversationSummary>>;
   private readonly indexMutex = new KeyedMutex();
   private readonly cache = new TextCache(32 * 1024 * 1024);
   /** directory fsyncs still running after an overlapped commit, per conversation */
@@ -47,7 +48,7 @@ export class LowdbConversationStore implements ConversationStore {
     for (const d of [store.convDir, store.pendingDir]) mkdirSync(d, { recursive: true, mode: 0o700 });
     await removeStaleTemps(store.convDir);
     await removeStaleTemps(opts.dataDir);
-    store.index = new Low(new DurableJsonFile<Record<string, ConversationSummary>>(path.join(opts.dataDir, 'index.json')), {});
+    store.index = new Low(new DurableJsonFile<Record<string, StoredSummary | ConversationSummary>>(path.join(opts.dataDir, 'index.json')), {});
     await store.index.read();
     store.index.data ??= {};
     const { journal, records } = await InboundJournal.open(path.join(opts.dataDir, 'inbound.journal'), opts.sealer);
@@ -127,7 +128,7 @@ export class LowdbConversationStore implements ConversationStore {
     const after = JSON.stringify({ ...s, updatedAt: 0, lastInboundAt: 0 });
     if (after === before) return;
     await this.indexMutex.run('index', async () => {
-      this.index.data[doc.id] = s;
+      this.index.data[doc.id] = sealSummary(s, this.sealer);
       await this.index.write();
     });
   }
@@ -238,6 +239,14 @@ export class LowdbConversationStore implements ConversationStore {
       const { file, json } = await this.load(id);
       if (json === null) return this.unmerged.has(id); // only in the journal, resealed above
       await file.writeJson(json);
+      // its queue summary is sealed too
+      const listed = this.index.data[id];
+      if (listed) {
+        await this.indexMutex.run('index', async () => {
+          this.index.data[id] = sealSummary(openSummary(listed, this.sealer), this.sealer);
+          await this.index.write();
+        });
+      }
       return true;
     });
   }
@@ -248,7 +257,7 @@ export class LowdbConversationStore implements ConversationStore {
   }
 
   async listSummaries(filter?: { statuses?: string[] }): Promise<ConversationSummary[]> {
-    const all = Object.values(this.index.data);
+    const all = Object.values(this.index.data).map((x) => openSummary(x, this.sealer));
     return filter?.statuses ? all.filter((s) => filter.statuses!.includes(s.status)) : all;
   }
 

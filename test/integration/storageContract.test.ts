@@ -240,6 +240,22 @@ describe.each([
     expect((await other.read(id))!.inbox[0].body).toBe(SECRET);
   });
 
+  test('when a queued conversation is summarized for the queue, then what it is about (reason, topics, country) is sealed at rest and read back whole', async () => {
+    const id = newId();
+    await store.claimInbound(id, init, item('SM-summary-seal'));
+    await store.update(id, (doc) => {
+      doc.handoff = { status: 'queued', priority: 'urgent', reason: 'emergency-reason-x', queuedAt: 7 };
+      doc.topicsRead.push('trafficking.help');
+      doc.country = 'LY';
+    });
+    const raw = await backend.raw();
+    expect(raw).not.toContain('emergency-reason-x');
+    expect(raw).not.toContain('trafficking.help');
+    expect(raw).not.toMatch(/"country":\s*"LY"/);
+    const s = (await store.listSummaries({ statuses: ['queued'] })).find((x) => x.id === id);
+    expect(s).toMatchObject({ status: 'queued', priority: 'urgent', reason: 'emergency-reason-x', topicsRead: ['trafficking.help'], country: 'LY' });
+  });
+
   test("when botbuilder state in a stored document is written with a stale eTag, then it is rejected; '*' wins", async () => {
     const id = newId();
     await store.claimInbound(id, init, item('SM-etag'));

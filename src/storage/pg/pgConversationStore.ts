@@ -6,6 +6,7 @@ import type { Sealer } from '../durableFile';
 import { KeyedMutex } from '../keyedMutex';
 import { Semaphore } from './semaphore';
 import { ConversationNotFoundError } from '../../domain/errors';
+import { openSummary, sealSummary, type StoredSummary } from '../summarySeal';
 
 export interface PgStoreOptions {
   pool: pg.Pool;
@@ -23,7 +24,7 @@ export interface PgStoreOptions {
 
 interface Row {
   doc: string;
-  summary: ConversationSummary | null;
+  summary: StoredSummary | ConversationSummary | null;
 }
 
 /**
@@ -116,7 +117,9 @@ export class PgConversationStore implements ConversationStore {
       const row = await this.lock(c, id);
       if (!row) return { result: false, commit: false };
       const doc = this.unseal(row.doc);
-      await c.query('UPDATE conversations SET doc = $2 WHERE id = $1', [id, this.o.sealer.encrypt(JSON.stringify(doc))]);
+      // the queue summary is sealed too
+      const summary = row.summary ? JSON.stringify(sealSummary(openSummary(row.summary, this.o.sealer), this.o.sealer)) : null;
+      await c.query('UPDATE conversations SET doc = $2, summary = $3 WHERE id = $1', [id, this.o.sealer.encrypt(JSON.stringify(doc)), summary]);
       return { result: true, commit: true };
     })));
   }
@@ -149,9 +152,9 @@ export class PgConversationStore implements ConversationStore {
 
   async listSummaries(filter?: { statuses?: string[] }): Promise<ConversationSummary[]> {
     const { rows } = filter?.statuses
-      ? await this.o.pool.query<{ summary: ConversationSummary }>('SELECT summary FROM conversations WHERE summary IS NOT NULL AND status = ANY($1)', [filter.statuses])
-      : await this.o.pool.query<{ summary: ConversationSummary }>('SELECT summary FROM conversations WHERE summary IS NOT NULL');
-    return rows.map((r) => r.summary);
+      ? await this.o.pool.query<{ summary: StoredSummary | ConversationSummary }>('SELECT summary FROM conversations WHERE summary IS NOT NULL AND status = ANY($1)', [filter.statuses])
+      : await this.o.pool.query<{ summary: StoredSummary | ConversationSummary }>('SELECT summary FROM conversations WHERE summary IS NOT NULL');
+    return rows.map((r) => openSummary(r.summary, this.o.sealer));
   }
 
   async listAllIds(): Promise<string[]> {
@@ -169,7 +172,7 @@ export class PgConversationStore implements ConversationStore {
     return rows[0];
   }
 
-  private async appendAndWrite(c: pg.PoolClient, doc: ConversationDoc, summary: ConversationSummary | null, item: InboundItem): Promise<void> {
+  private async appendAndWrite(c: pg.PoolClient, doc: ConversationDoc, summary: StoredSummary | ConversationSummary | null, item: InboundItem): Promise<void> {
     appendInbound(doc, item);
     await this.write(c, doc, summary, { outboxUnchanged: true });
   }
@@ -178,7 +181,7 @@ export class PgConversationStore implements ConversationStore {
    * `hadDeliverable`: the stored version had outbound messages to deliver (their rows may need removing);
    * `outboxUnchanged`: nothing outbound changed (an inbound claim), so the rows and their lease stay as they are.
    */
-  private async write(c: pg.PoolClient, doc: ConversationDoc, summary: ConversationSummary | null, o: { hadDeliverable?: boolean; outboxUnchanged?: boolean }): Promise<void> {
+  private async write(c: pg.PoolClient, doc: ConversationDoc, summary: StoredSummary | ConversationSummary | null, o: { hadDeliverable?: boolean; outboxUnchanged?: boolean }): Promise<void> {
     doc.updatedAt = this.now();
     const items = o.outboxUnchanged ? [] : deliverable(doc);
     if (items.length || o.hadDeliverable) {
@@ -197,7 +200,7 @@ export class PgConversationStore implements ConversationStore {
     const listed = doc.handoff.status !== 'bot' || doc.stopped || summary !== null;
     await c.query(
       'UPDATE conversations SET doc = $2, status = $3, stopped = $4, pending = $5, summary = $6, updated_at = now() WHERE id = $1',
-      [doc.id, this.o.sealer.encrypt(JSON.stringify(doc)), doc.handoff.status, doc.stopped, hasPendingWork(doc), listed ? JSON.stringify(summarize(doc)) : null],
+      [doc.id, this.o.sealer.encrypt(JSON.stringify(doc)), doc.handoff.status, doc.stopped, hasPendingWork(doc), listed ? JSON.stringify(sealSummary(summarize(doc), this.o.sealer)) : null],
     );
   }
 
