@@ -182,7 +182,6 @@ class LanguageCues {
   find(raw: string, words: MessageWord[]): Hit[] {
     const hits: Hit[] = [];
     for (const t of this.raw) if (raw.includes(t.raw!)) hits.push({ term: t, from: -1, to: -1 });
-    const seen = new Set<Term>();
     for (let i = 0; i < words.length; i++) {
       const w = words[i];
       for (const k of w.keys) {
@@ -190,8 +189,8 @@ class LanguageCues {
           if (!wordMatches(t.words[0], w)) continue;
           const end = this.rest(t, words, i);
           if (end < 0) continue;
-          if (!seen.has(t) || t.category === 'safe' || t.category === 'over') hits.push({ term: t, from: i, to: end });
-          seen.add(t);
+          // every occurrence: a person word near a danger cue counts even if it came earlier too
+          hits.push({ term: t, from: i, to: end });
         }
       }
     }
@@ -229,7 +228,7 @@ class LanguageCues {
       if (h.term.category === 'over') overIn.add(words[h.from].sentence);
     }
     const live = hits.filter((h) => h.term.category !== 'safe' && h.term.category !== 'over' && !rangeTouches(h.from, h.to, consumed));
-    const cues: Cue[] = live.map((h) => ({ category: h.term.category, term: h.term.source }));
+    const cues: Cue[] = [...new Map(live.map((h) => [h.term, { category: h.term.category, term: h.term.source }])).values()];
     const sentenceOf = (h: Hit) => (h.from < 0 ? -1 : words[h.from].sentence);
     const inSentence = (c: Category, s: number) => live.some((h) => h.term.category === c && sentenceOf(h) === s);
     const question = (s: number) => asked[s] || inSentence('question', s);
