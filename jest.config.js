@@ -10,4 +10,6 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
+  // the topic model is trained once here and cached on disk; test files read it back
+  globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
 };
