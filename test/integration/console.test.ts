@@ -303,13 +303,10 @@ describe('counsellor console', () => {
     }
   });
 
-  it('when the user writes to a queued conversation, then the event stream says so with only ids and kinds', async () => {
-    const from = '+15551230007';
-    const id = await queuedConversation(from);
-    const anna = await login('anna');
+  /** what a console's live-update stream receives while `act` runs, until `until` appears (or 3 s) */
+  async function streamWhile(cookie: string, until: string, act: () => Promise<void>): Promise<{ seen: string; type: string | null }> {
     const ctrl = new AbortController();
-    const res = await fetch(`${base}/console/api/events`, { headers: { cookie: anna.cookie }, signal: ctrl.signal });
-    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const res = await fetch(`${base}/console/api/events`, { headers: { cookie }, signal: ctrl.signal });
     const reader = res.body!.getReader();
     let seen = '';
     const reading = (async () => {
@@ -317,13 +314,22 @@ describe('counsellor console', () => {
         const { value, done } = await reader.read();
         if (done) return;
         seen += Buffer.from(value).toString('utf8');
-        if (seen.includes('event: message')) return;
+        if (seen.includes(until)) return;
       }
     })();
     await new Promise((r) => setTimeout(r, 50));
-    await webhook(from, 'are you there?');
+    await act();
     await Promise.race([reading, new Promise((r) => setTimeout(r, 3000))]);
     ctrl.abort();
+    return { seen, type: res.headers.get('content-type') };
+  }
+
+  it('when the user writes to a queued conversation, then the event stream says so with only ids and kinds', async () => {
+    const from = '+15551230007';
+    const id = await queuedConversation(from);
+    const anna = await login('anna');
+    const { seen, type } = await streamWhile(anna.cookie, 'event: message', () => webhook(from, 'are you there?'));
+    expect(type).toMatch(/text\/event-stream/);
     expect(seen).toContain(`event: message\ndata: {"kind":"message","conversationId":"${id}"}`);
     expect(seen).not.toContain('are you there');
   });
@@ -332,23 +338,10 @@ describe('counsellor console', () => {
     const from = '+15551230008';
     const id = await queuedConversation(from);
     const anna = await login('anna');
-    const ctrl = new AbortController();
-    const res = await fetch(`${base}/console/api/events`, { headers: { cookie: anna.cookie }, signal: ctrl.signal });
-    const reader = res.body!.getReader();
-    let seen = '';
-    const reading = (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        seen += Buffer.from(value).toString('utf8');
-        if (seen.includes('event: erased')) return;
-      }
-    })();
-    await new Promise((r) => setTimeout(r, 50));
-    await webhook(from, 'DELETE');
-    await webhook(from, 'YES');
-    await Promise.race([reading, new Promise((r) => setTimeout(r, 3000))]);
-    ctrl.abort();
+    const { seen } = await streamWhile(anna.cookie, 'event: erased', async () => {
+      await webhook(from, 'DELETE');
+      await webhook(from, 'YES');
+    });
     expect(seen).toContain(`event: erased\ndata: {"kind":"erased","conversationId":"${id}"}`);
   });
 
