@@ -3,7 +3,9 @@
 const esm = ['lowdb', 'steno', 'franc', 'trigram-utils', 'n-gram', 'collapse-white-space', 'node-pg-migrate'];
 module.exports = {
   testEnvironment: 'node',
-  maxWorkers: 2,
+  // one test file at a time: the kill -9 and multi-instance tests are timing-sensitive under a second worker's load
+  // (a 3-instance run once doubled a reply when leases ran out under load; see the closing note of session 3)
+  maxWorkers: 1,
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
