@@ -11,13 +11,11 @@ import { createRequire } from 'node:module';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(path.join(ROOT, 'package.json'));
 const dist = (p) => require(path.join(ROOT, 'dist', 'src', p));
-const { loadContent } = dist('knowledge/loadContent.js');
-const { TopicModel } = dist('knowledge/topicModel.js');
-const { placeNames } = dist('knowledge/placeNames.js');
+const { loadContent, perLanguage } = dist('knowledge/loadContent.js');
+const { topicModelFor } = dist('knowledge/topicModel.js');
 const { DangerDetector } = dist('knowledge/dangerDetector.js');
 const { LanguageDetector } = dist('knowledge/languageDetector.js');
 const { detectorTexts, detectorGreetings } = dist('knowledge/detectorTexts.js');
-const { LANGUAGES } = dist('knowledge/topics.js');
 const twilio = require('twilio');
 const { franc } = require('franc');
 
@@ -48,11 +46,10 @@ function perMessage(fn, messages) {
 }
 
 const content = loadContent(path.join(ROOT, 'locales'));
-const und = Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.understanding]));
 let t0 = cpuUs();
-const model = new TopicModel(und, placeNames(LANGUAGES));
+const model = topicModelFor(content);
 const trainMs = Math.round((cpuUs() - t0) / 1000);
-const danger = new DangerDetector(Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.danger])));
+const danger = new DangerDetector(perLanguage(content, 'danger'));
 const detector = new LanguageDetector(detectorTexts(content), franc, detectorGreetings(content));
 
 const out = {

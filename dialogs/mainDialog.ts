@@ -6,7 +6,7 @@ import {
 import { CountryDialog } from './countryDialog';
 import { COUNTRY_DIALOG, LANGUAGE_DIALOG, MAIN_DIALOG, MAIN_FLOW, WAIT_PROMPT } from './dialogIds';
 import { LanguageDialog } from './languageDialog';
-import { clarifyList, followUps, mainMenu, type ChoiceListData } from './render';
+import { clarifyList, followUps, listNumber, mainMenu, type ChoiceListData } from './render';
 import { languageOf, profileOf } from './turnProfile';
 import type { DialogDeps, Intent } from './ports';
 import type { Profile } from './profile';
@@ -158,8 +158,8 @@ export class MainDialog extends ComponentDialog {
       const h = p.choices.find((c) => c.startsWith('handoff:'))!;
       return { kind: 'handoff', priority: h.split(':')[1] as 'high' | 'normal', reason: `accepted the offer after ${p.lastTopic ?? 'a topic'}` };
     }
-    const num = text.replace(/[.)\s]/g, '');
-    if (/^\d{1,2}$/.test(num)) {
+    const num = listNumber(text);
+    if (num) {
       if (num === '0') return { kind: 'menu' };
       const choice = (p.choices ?? k.menuTopics())[+num - 1];
       if (!choice) return { kind: 'menu' };
@@ -283,7 +283,8 @@ export class MainDialog extends ComponentDialog {
       case 'topic':
       case 'more': {
         await this.answer(context, action.topic, action.kind === 'more' ? 'topic' : action.intent, action.kind === 'more' || channel !== 'sms');
-        if (k.needsCountry(action.topic) && countryOf(p)) await this.say(context, k.countryCard(lng, countryOf(p)!));
+        const country = countryOf(p);
+        if (k.needsCountry(action.topic) && country) await this.say(context, k.countryCard(lng, country));
         return this.offerFollowUps(context, action.topic, action.kind === 'more');
       }
       case 'topicCard':

@@ -18,6 +18,12 @@ function listOf(header: string, titles: string[], zeroTitle?: string): ChoiceLis
   return { header, items };
 }
 
+/** The number a message picks from a list ("3", "3.", "3 )"), or undefined when it is not one. */
+export function listNumber(text: string): string | undefined {
+  const n = text.replace(/[.)\s]/g, '');
+  return /^\d{1,2}$/.test(n) ? n : undefined;
+}
+
 /** Numbered lists as text: the same numbers on SMS and WhatsApp (a tapped list item sends the same number). */
 export function numbered(t: Translator, lng: string, header: string, lines: string[], footer?: string): string {
   return [header, ...lines.map((line, i) => t.t(lng, 'followUps.line', { n: i + 1, label: line })), footer].filter(Boolean).join('\n');

@@ -4,6 +4,7 @@ import type { DialogState } from 'botbuilder-dialogs';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { PROFILE_PROPERTY, DIALOG_STATE_PROPERTY, type Profile } from '../../dialogs/profile';
 import { PROFILE } from '../../dialogs/turnProfile';
+import { listNumber } from '../../dialogs/render';
 import type { HandoffRequester, Knowledge, Reporter, TurnReport, Translator } from '../../dialogs/ports';
 import type { ConversationDoc, Priority } from '../domain/conversation';
 import type { HandoffEvent, HandoffService } from '../handoff/handoffService';
@@ -156,7 +157,7 @@ export class SafetyBot extends ActivityHandler {
     // 3. floods and auto-responder loops: every message is kept and reaches the console, but the bot answers
     //    sparingly (one notice per minute of flood, nothing to a loop); an emergency is always answered
     const status = doc.handoff.status;
-    const flood = this.flood(profile, text, !!cmd || /^\d{1,2}$/.test(text.replace(/[.)\s]/g, '')));
+    const flood = this.flood(profile, text, !!cmd || listNumber(text) !== undefined);
     if (flood && !k.isEmergency(text, lng)) {
       if (status === 'queued' || status === 'with_counsellor') this.d.onUserMessage?.(doc);
       const now = this.now();

@@ -1,12 +1,11 @@
 import type { Classification, CommandName, Knowledge, TopicText, Translator } from '../../dialogs/ports';
-import type { Content } from './loadContent';
+import { perLanguage, type Content } from './loadContent';
 import type { CountryCards, CountryCode } from './countryCards';
 import { COUNTRY_CODES, countryOfSender } from './countryTable';
 import { maxUnits, smsEncoding, smsUnits } from '../domain/smsSegments';
 import { COMMANDS } from './contentSchema';
 import { PhraseMatcher } from './phraseMatcher';
-import { TopicModel } from './topicModel';
-import { placeNames } from './placeNames';
+import { topicModelFor, type TopicModel } from './topicModel';
 import { normalize } from './normalize';
 import { DangerDetector, type DangerVerdict } from './dangerDetector';
 import { MENU_ORDER, NEEDS_COUNTRY, isTopicId, type TopicId } from './topics';
@@ -22,8 +21,7 @@ export class KnowledgeBase implements Knowledge {
 
   constructor(private readonly content: Content, private readonly translator: Translator, private readonly cards: CountryCards) {
     if (!content || !translator || !cards) throw new Error('KnowledgeBase: content, translator and cards are required');
-    const und = Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.understanding]));
-    this.classifier = new TopicModel(und, placeNames(content.languages));
+    this.classifier = topicModelFor(content);
     // English command words work in every language; numbers are not commands (they choose from a list), except 0
     for (const [, c] of Object.entries(content.byLanguage)) {
       const u = c.understanding;
@@ -31,7 +29,7 @@ export class KnowledgeBase implements Knowledge {
       for (const name of COMMANDS) for (const w of u.commands[name]) if (!/^\d+$/.test(w.trim()) || w.trim() === '0') this.commands.add(w, name);
       for (const g of u.greetings) this.greetings.add(g, true);
     }
-    this.danger = new DangerDetector(Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.danger])));
+    this.danger = new DangerDetector(perLanguage(content, 'danger'));
     for (const lng of content.languages) this.languageNames.add(this.languageName(lng), lng);
     for (const lng of content.languages) for (const code of [...COUNTRY_CODES, 'OTHER']) this.countryNames.add(this.countryName(lng, code), code);
   }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { projectRoot } from '../config/projectRoot';
 import { dangerSchema, topicsFileSchema, understandingSchema, type DangerLexicon, type TopicEntry, type Understanding, type UiStrings } from './contentSchema';
 import { LANGUAGES, TOPIC_IDS, type Language, type TopicId } from './topics';
@@ -65,24 +66,28 @@ export function loadContent(localesDir: string): Content {
         }
       }
     } else report('topics.json', 'missing', 'warning');
-    const und = load('understanding.json');
-    if (und) {
-      const parsed = understandingSchema.safeParse(und);
-      if (!parsed.success) for (const i of parsed.error.issues.slice(0, 10)) report('understanding.json', `${i.path.join('.')}: ${i.message}`);
-      else entry.understanding = parsed.data;
-    } else report('understanding.json', 'missing', 'warning');
-    const danger = load('danger.json');
-    if (danger) {
-      const parsed = dangerSchema.safeParse(danger);
-      if (!parsed.success) for (const i of parsed.error.issues.slice(0, 10)) report('danger.json', `${i.path.join('.')}: ${i.message}`);
-      else entry.danger = parsed.data;
-    } else report('danger.json', 'missing', 'warning');
+    /** a file checked by its schema: the first problems reported, the data only when it is whole */
+    const validated = <T>(file: string, schema: z.ZodType<T>): T | undefined => {
+      const raw = load(file);
+      if (!raw) return void report(file, 'missing', 'warning');
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) return parsed.data;
+      for (const i of parsed.error.issues.slice(0, 10)) report(file, `${i.path.join('.')}: ${i.message}`);
+      return undefined;
+    };
+    entry.understanding = validated('understanding.json', understandingSchema);
+    entry.danger = validated('danger.json', dangerSchema);
     const con = load('console.json');
     if (con) entry.console = con as UiStrings;
     byLanguage[lng] = entry;
     if (ui && topics) languages.push(lng);
   }
   return { languages, byLanguage, problems };
+}
+
+/** one part of every language's content, by language (e.g. each `understanding` or each `danger` lexicon) */
+export function perLanguage<K extends keyof LanguageContent>(content: Content, key: K): Record<string, LanguageContent[K]> {
+  return Object.fromEntries(Object.entries(content.byLanguage).map(([lng, c]) => [lng, c[key]]));
 }
 
 /** where the project's files are (the same for the app, the tools and the tests) */

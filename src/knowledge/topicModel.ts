@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Understanding } from './contentSchema';
 import { Featurizer, LinearClassifier, type LabelledText, type TrainedModel } from './linearClassifier';
 import { isTopicId, type TopicId } from './topics';
+import { perLanguage, type Content } from './loadContent';
+import { placeNames } from './placeNames';
 
 /** the label the model learns from `offTopic` examples: a question outside the service */
 export const OFF_TOPIC = 'off_topic';
@@ -118,4 +120,9 @@ export class TopicModel {
     const confident = !offTopic && best.p >= this.thresholds.answer && (!second || best.p >= second.p * this.thresholds.margin);
     return { ranked: topics, confident, clarify: !offTopic && !confident && best.p >= this.thresholds.clarify, offTopic };
   }
+}
+
+/** The topic model of this content: every language's examples, without the place names of those languages. */
+export function topicModelFor(content: Content): TopicModel {
+  return new TopicModel(perLanguage(content, 'understanding'), placeNames(content.languages));
 }

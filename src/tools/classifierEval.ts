@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadContent, projectRoot } from '../knowledge/loadContent';
-import { TopicModel } from '../knowledge/topicModel';
-import { placeNames } from '../knowledge/placeNames';
-import { LANGUAGES } from '../knowledge/topics';
+import { topicModelFor } from '../knowledge/topicModel';
 
 /**
  * `npm run eval:topics -- FILE.jsonl [...] [--misses]`: the topic model alone (no webhook) on labelled questions
@@ -14,9 +12,8 @@ interface Item { id: string; text: string; topics: string[]; lang: string[]; esc
 
 const root = projectRoot();
 const content = loadContent(path.join(root, 'locales'));
-const und = Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.understanding]));
 const t0 = process.hrtime.bigint();
-const model = new TopicModel(und, placeNames(LANGUAGES));
+const model = topicModelFor(content);
 console.log(`trained in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms`);
 const showMisses = process.argv.includes('--misses');
 const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}%`;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadContent, projectRoot } from '../knowledge/loadContent';
+import { loadContent, perLanguage, projectRoot } from '../knowledge/loadContent';
 import { DangerDetector, type DangerVerdict } from '../knowledge/dangerDetector';
 
 /**
@@ -23,7 +23,7 @@ export interface DangerFigures {
 
 export function dangerDetector(root = projectRoot()): DangerDetector {
   const content = loadContent(path.join(root, 'locales'));
-  return new DangerDetector(Object.fromEntries(Object.entries(content.byLanguage).map(([l, c]) => [l, c.danger])));
+  return new DangerDetector(perLanguage(content, 'danger'));
 }
 
 export function readDangerItems(file: string): DangerItem[] {
